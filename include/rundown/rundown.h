@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Run-down protection: the Linux API of the rundown module.
+ *
+ * Run-down protection guards a shared object that one owner may delete or
+ * replace at any time.  Users acquire protection, touch the object and
+ * release; the owner waits until every holder has released and no new
+ * acquire can succeed, then tears the object down.
+ *
+ * Two flavours share one set of semantics:
+ *
+ *  - struct rundown_ref, one pointer-sized word that callers embed in their
+ *    own structures.  Acquire and release are one compare-and-exchange on
+ *    that word.
+ *  - struct rundown_pcpu_ref, the "cache-aware" flavour: one counter per
+ *    possible CPU, each on its own cache line.  Acquire and release write
+ *    only the current CPU's line and use no locked instruction; the wait
+ *    pays for it with one round of IPIs.
+ *
+ * include/rundown/wdm.h gives the same functions their Windows names.
+ *
+ * Misuse is reported, never turned into memory corruption.  Each report is a
+ * WARN_ONCE() (counted instead of printed while a rundown KUnit test that
+ * asked for it is running):
+ *
+ *  - releasing more than was acquired on a plain ref: the release is ignored;
+ *  - releasing after the wait has returned: the release is ignored;
+ *  - a count that would overflow the holder count: the acquire fails;
+ *  - rundown_reinit() or rundown_completed() on a ref that is not run down,
+ *    or while a wait is still in progress: the call is ignored;
+ *  - a cache-aware release without acquire cannot be seen on the fast path;
+ *    the wait sees the sum of all CPU counters go negative, warns and
+ *    returns as if the holders had gone;
+ *  - a cache-aware buffer smaller than rundown_pcpu_size(): never written
+ *    beyond the given size; with room for the header the object falls back
+ *    to one shared counter (correct, not cache-friendly), with less it is
+ *    marked unusable (every acquire fails, every wait returns at once);
+ *  - rundown_pcpu_free() on an object that rundown_pcpu_alloc() did not
+ *    return, or that still has holders: warns and frees nothing.
+ */
+#ifndef _RUNDOWN_RUNDOWN_H
+#define _RUNDOWN_RUNDOWN_H
+
+#include <linux/atomic.h>
+#include <linux/gfp.h>
+#include <linux/lockdep.h>
+#include <linux/types.h>
+
+/* Encoding of struct rundown_ref::count, the same as Windows' EX_RUNDOWN_REF. */
+#define RUNDOWN_ACTIVE		0x1UL
+#define RUNDOWN_COUNT_SHIFT	1
+#define RUNDOWN_COUNT_INC	(1UL << RUNDOWN_COUNT_SHIFT)
+
+/**
+ * struct rundown_ref - plain run-down protection
+ * @count: holders << RUNDOWN_COUNT_SHIFT while bit 0 (RUNDOWN_ACTIVE) is
+ *	clear; exactly RUNDOWN_ACTIVE once run down; the address of the
+ *	waiter's wait block | RUNDOWN_ACTIVE while a wait is in progress.
+ * @dep_map: lockdep map (lock debugging kernels only).
+ *
+ * Exactly one pointer-sized word unless lock debugging is enabled, like
+ * Windows' EX_RUNDOWN_REF.  Must be pointer-aligned.
+ */
+struct rundown_ref {
+	atomic_long_t		count;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map	dep_map;
+#endif
+};
+
+/* The cache-aware object is opaque: size it with rundown_pcpu_size(). */
+struct rundown_pcpu_ref;
+
+void __rundown_init(struct rundown_ref *ref, const char *name,
+		    struct lock_class_key *key);
+
+/**
+ * rundown_init() - initialise plain run-down protection
+ * @ref: the ref to initialise
+ *
+ * Sets the holder count to zero with run-down not started.  Must be called
+ * before any other function on @ref.  Each call site gets its own lockdep
+ * class.
+ *
+ * Context: Any context.
+ */
+#define rundown_init(ref)						\
+	do {								\
+		static struct lock_class_key __rundown_key;		\
+									\
+		__rundown_init((ref), #ref, &__rundown_key);		\
+	} while (0)
+
+void rundown_reinit(struct rundown_ref *ref);
+bool rundown_acquire(struct rundown_ref *ref);
+bool rundown_acquire_many(struct rundown_ref *ref, unsigned int count);
+void rundown_release(struct rundown_ref *ref);
+void rundown_release_many(struct rundown_ref *ref, unsigned int count);
+void rundown_wait(struct rundown_ref *ref);
+void rundown_completed(struct rundown_ref *ref);
+
+size_t rundown_pcpu_size(void);
+void __rundown_pcpu_init(struct rundown_pcpu_ref *ref, size_t size,
+			 const char *name, struct lock_class_key *key);
+struct rundown_pcpu_ref *__rundown_pcpu_alloc(gfp_t gfp, const char *name,
+					      struct lock_class_key *key);
+
+/**
+ * rundown_pcpu_init() - initialise cache-aware protection in caller memory
+ * @ref: buffer of @size bytes, pointer-aligned
+ * @size: size of the buffer, normally the value of rundown_pcpu_size()
+ *
+ * Lays out a header and one cache-line-sized counter per possible CPU in the
+ * buffer.  A smaller buffer is never written beyond @size: see the top of
+ * this file for the fallback.  An object set up this way must not be passed
+ * to rundown_pcpu_free().
+ *
+ * Context: Any context.
+ */
+#define rundown_pcpu_init(ref, size)					\
+	do {								\
+		static struct lock_class_key __rundown_key;		\
+									\
+		__rundown_pcpu_init((ref), (size), #ref, &__rundown_key); \
+	} while (0)
+
+/**
+ * rundown_pcpu_alloc() - allocate and initialise cache-aware protection
+ * @gfp: allocation flags
+ *
+ * Context: Any context the @gfp flags allow; may sleep with GFP_KERNEL.
+ * Return: the new object, or NULL if memory could not be allocated.
+ */
+#define rundown_pcpu_alloc(gfp)						\
+	({								\
+		static struct lock_class_key __rundown_key;		\
+									\
+		__rundown_pcpu_alloc((gfp), "rundown_pcpu", &__rundown_key); \
+	})
+
+void rundown_pcpu_free(struct rundown_pcpu_ref *ref);
+void rundown_pcpu_reinit(struct rundown_pcpu_ref *ref);
+bool rundown_pcpu_acquire(struct rundown_pcpu_ref *ref);
+bool rundown_pcpu_acquire_many(struct rundown_pcpu_ref *ref,
+			       unsigned int count);
+void rundown_pcpu_release(struct rundown_pcpu_ref *ref);
+void rundown_pcpu_release_many(struct rundown_pcpu_ref *ref,
+			       unsigned int count);
+void rundown_pcpu_wait(struct rundown_pcpu_ref *ref);
+void rundown_pcpu_completed(struct rundown_pcpu_ref *ref);
+
+#endif /* _RUNDOWN_RUNDOWN_H */

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rundown internals shared by the implementation and its white-box tests.
+ * Nothing here is API: consumers use include/rundown/rundown.h or wdm.h.
+ */
+#ifndef _RUNDOWN_INTERNAL_H
+#define _RUNDOWN_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/cache.h>
+#include <linux/compiler.h>
+#include <rundown/rundown.h>
+
+/* States of struct rundown_pcpu_ref::state. */
+#define RUNDOWN_PCPU_LIVE	0UL	/* acquires succeed */
+#define RUNDOWN_PCPU_WAITING	1UL	/* a wait is draining the holders */
+#define RUNDOWN_PCPU_DEAD	2UL	/* run down: acquires fail */
+#define RUNDOWN_PCPU_BROKEN	0x0badca11UL /* buffer too small to use */
+
+/* struct rundown_pcpu_ref::flags */
+#define RUNDOWN_PCPU_ALLOCATED	0x1U	/* from rundown_pcpu_alloc() */
+
+/**
+ * struct rundown_pcpu_slot - one CPU's holder counter
+ * @count: acquires minus releases done on this CPU, modulo 2^BITS_PER_LONG.
+ *	Written only by its own CPU with interrupts disabled; read by the
+ *	waiter.  May be "negative" when holders release on another CPU.
+ */
+struct rundown_pcpu_slot {
+	unsigned long count;
+} ____cacheline_aligned_in_smp;
+
+/**
+ * struct rundown_pcpu_ref - cache-aware run-down protection
+ * @state: RUNDOWN_PCPU_LIVE, _WAITING, _DEAD or _BROKEN.  Read by every
+ *	acquire and release, written only by the owner.
+ * @slots: nr_cpu_ids cache-line-aligned counters inside the same buffer,
+ *	or NULL when the buffer was too small and @shared is used instead.
+ * @shared: the single counter of a degraded (undersized) object.
+ * @size: size of the buffer the object lives in.
+ * @flags: RUNDOWN_PCPU_ALLOCATED.
+ * @dep_map: lockdep map (lock debugging kernels only).
+ */
+struct rundown_pcpu_ref {
+	unsigned long			state;
+	struct rundown_pcpu_slot	*slots;
+	atomic_long_t			shared;
+	unsigned int			size;
+	unsigned int			flags;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map		dep_map;
+#endif
+};
+
+/* Cache-line stride between the per-CPU counters. */
+#define RUNDOWN_PCPU_STRIDE	sizeof(struct rundown_pcpu_slot)
+
+/* Name of the KUnit resource that counts misuse reports (rundown/debug.c). */
+#define RUNDOWN_MISUSE_RESOURCE	"rundown_misuse"
+
+bool rundown_report_misuse(void);
+
+/*
+ * rundown_misuse() - report a contract violation once
+ *
+ * Evaluates to @cond.  When true, warns once per call site, unless a rundown
+ * KUnit test is counting misuse reports (see rundown/debug.c), in which case
+ * the report is counted instead.
+ */
+#define rundown_misuse(cond, fmt, ...)					\
+	({								\
+		bool __misuse = !!(cond);				\
+									\
+		if (unlikely(__misuse) && rundown_report_misuse())	\
+			WARN_ONCE(1, "rundown: " fmt, ##__VA_ARGS__);	\
+		unlikely(__misuse);					\
+	})
+
+long rundown_pcpu_holders(const struct rundown_pcpu_ref *ref);
+
+#endif /* _RUNDOWN_INTERNAL_H */

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cache-aware run-down protection: struct rundown_pcpu_ref (Windows'
+ * EX_RUNDOWN_REF_CACHE_AWARE).
+ *
+ * Theory of operation
+ * ===================
+ *
+ * Layout.  The object is a header followed, in the same buffer, by one
+ * counter per possible CPU (nr_cpu_ids of them, so sparse CPU ids and CPUs
+ * that come online later all have one), each alone on its cache line:
+ *
+ *   [ header: state, slots, ... ][pad][ slot 0 ][ slot 1 ] ... [ slot N-1 ]
+ *
+ * rundown_pcpu_size() returns the header size plus nr_cpu_ids + 1 cache
+ * lines, the extra line leaving room to align the slots in a buffer that is
+ * only pointer-aligned, as Windows' ExSizeOfRundownProtectionCacheAware()
+ * does.
+ *
+ * Encoding.  A slot holds the number of acquires minus releases done on its
+ * CPU, modulo 2^BITS_PER_LONG.  A holder may release on another CPU than
+ * it acquired on, so single slots may be "negative"; only the sum over all
+ * slots means something: it is the number of holders.  The header's @state
+ * is LIVE, WAITING (a wait is draining the holders) or DEAD (run down).
+ *
+ * Fast path.  Acquire disables interrupts, reads @state and, if LIVE, adds
+ * to the current CPU's slot; release does the same with a subtraction.
+ * With interrupts off neither the slot choice nor the plain read-modify-
+ * write can be interrupted or migrated, and no other CPU ever writes the
+ * slot.  Cost on x86-64 without lock debugging, acquire and release alike:
+ * about a dozen instructions (pushf/cli ... popf, one load of @state, one
+ * test, the slot address from the CPU number, one unlocked add), no locked
+ * instruction, no memory barrier, no call, and no write to any cache line
+ * another CPU writes: the header is only read, the slot is this CPU's.
+ *
+ * Wait.  The waiter sets @state to WAITING and then runs a function on every
+ * online CPU and waits for it (on_each_cpu()).  That IPI can only be taken
+ * with interrupts enabled, that is between two fast-path sections, so each
+ * section on each CPU either finished before the IPI, and its slot update is
+ * visible to the waiter afterwards, or starts after it, and sees WAITING.
+ * From then on acquires fail without touching any slot, and every release
+ * wakes the waiter after its update.  The waiter sleeps in wait_var_event()
+ * until the sum of all slots is zero, sets DEAD and returns.  What the wait
+ * pays for the cheap fast path: one IPI to every online CPU, and one pass
+ * over nr_cpu_ids cache lines per wake-up.  No RCU grace period.
+ *
+ * Races and their answers:
+ *
+ *  - A section runs on a CPU the waiter did not interrupt because it came
+ *    online after on_each_cpu() read cpu_online_mask: the waiter's store
+ *    of WAITING and its read of the mask are ordered by a full barrier, and
+ *    so are the new CPU's marking itself online and its first section (CPU
+ *    bring-up and the scheduler's barriers).  Store-buffering with full
+ *    barriers on both sides: either the waiter sees the CPU online and
+ *    interrupts it, or the section sees WAITING.  Offline CPUs run nothing;
+ *    their slots keep whatever cross-CPU residue they hold and the sum
+ *    still counts it, so no hotplug callback is needed.
+ *  - The waiter sums while releases run: after WAITING is visible only
+ *    releases change slots, and a release is seen either fully or not at
+ *    all.  A holder contributes +1 where it acquired and -1 where it
+ *    released, so the sum is the number of holders whose release has not
+ *    been seen: it can be too high for a moment, never too low.  A zero sum
+ *    is therefore final.
+ *  - The release that makes the sum zero wakes the waiter after its update;
+ *    the waiter may return and the owner free the object before the wake-up
+ *    runs.  The release reads everything it needs (state, slot address)
+ *    before its update, and wake_up_var() only hashes the address.
+ *  - A release reads LIVE just before the waiter sets WAITING: its section
+ *    ends before the IPI is taken on that CPU, so the waiter's sum after
+ *    on_each_cpu() includes the update; nobody needs to wake it.
+ *  - Memory ordering on weakly ordered CPUs: a holder's accesses to the
+ *    object precede its slot update in program order; if the update
+ *    happened before the IPI, the IPI handler's full barrier orders them
+ *    before the waiter proceeds, and a release that sees WAITING issues
+ *    a full barrier before its update.  An acquire reads @state with
+ *    acquire semantics, and rundown_pcpu_reinit() publishes LIVE with
+ *    release semantics, so holders see the owner's new object.
+ *  - Reinitialisation never writes a slot: while DEAD no acquire writes one
+ *    either, and the residues in the slots still sum to zero.  So reinit
+ *    is one store, safe in atomic context and against concurrent acquires
+ *    that are failing.
+ *  - Concurrent waits: the second waiter sees WAITING and sleeps until the
+ *    first one has set DEAD.
+ *  - An undersized buffer cannot hold a slot per CPU: the object then uses
+ *    one shared atomic counter in the header (@slots is NULL).  The
+ *    protocol is the same; only the counter is shared.  A buffer too small
+ *    even for the header is marked BROKEN in its first word, if that fits:
+ *    acquires fail and waits return without touching anything else.
+ */
+
+#include <linux/align.h>
+#include <linux/cpumask.h>
+#include <linux/export.h>
+#include <linux/irqflags.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/wait_bit.h>
+
+#include "internal.h"
+
+/**
+ * rundown_pcpu_size() - size of a cache-aware object in caller memory
+ *
+ * Context: Any context.
+ * Return: the number of bytes rundown_pcpu_init() needs for one object with
+ * a cache-line-aligned counter for every possible CPU.
+ */
+size_t rundown_pcpu_size(void)
+{
+	return sizeof(struct rundown_pcpu_ref) +
+	       (nr_cpu_ids + 1) * RUNDOWN_PCPU_STRIDE;
+}
+EXPORT_SYMBOL_GPL(rundown_pcpu_size);
+
+/* Place the slots in [buf + header, buf + size); NULL if they do not fit. */
+static struct rundown_pcpu_slot *rundown_pcpu_layout(void *buf, size_t size)
+{
+	uintptr_t start = (uintptr_t)buf + sizeof(struct rundown_pcpu_ref);
+	uintptr_t slots = ALIGN(start, RUNDOWN_PCPU_STRIDE);
+	uintptr_t end = (uintptr_t)buf + size;
+
+	if (slots > end ||
+	    (end - slots) / RUNDOWN_PCPU_STRIDE < nr_cpu_ids)
+		return NULL;
+	return (struct rundown_pcpu_slot *)slots;
+}
+
+/**
+ * __rundown_pcpu_init() - initialise cache-aware protection in caller memory
+ * @ref: buffer of @size bytes, pointer-aligned
+ * @size: size of the buffer, normally rundown_pcpu_size()
+ * @name: lockdep name of the ref
+ * @key: lockdep class key of the ref's init site
+ *
+ * Use rundown_pcpu_init(), which provides a lockdep key per call site.
+ * Never writes beyond @size bytes; see include/rundown/rundown.h for what a
+ * smaller buffer gets.
+ *
+ * Context: Any context.
+ */
+void __rundown_pcpu_init(struct rundown_pcpu_ref *ref, size_t size,
+			 const char *name, struct lock_class_key *key)
+{
+	struct rundown_pcpu_slot *slots;
+	unsigned int cpu;
+
+	if (size < sizeof(*ref)) {
+		rundown_misuse(true, "cache-aware buffer of %zu bytes is too small to use\n",
+			       size);
+		if (size >= sizeof(ref->state))
+			WRITE_ONCE(ref->state, RUNDOWN_PCPU_BROKEN);
+		return;
+	}
+
+	slots = rundown_pcpu_layout(ref, size);
+	rundown_misuse(!slots,
+		       "cache-aware buffer of %zu bytes < %zu: using one shared counter\n",
+		       size, rundown_pcpu_size());
+
+	ref->slots = slots;
+	atomic_long_set(&ref->shared, 0);
+	ref->size = min_t(size_t, size, UINT_MAX);
+	ref->flags = 0;
+	if (slots) {
+		for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+			slots[cpu].count = 0;
+	}
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_init_map(&ref->dep_map, name, key, 0);
+#endif
+	smp_store_release(&ref->state, RUNDOWN_PCPU_LIVE);
+}
+EXPORT_SYMBOL_GPL(__rundown_pcpu_init);
+
+/**
+ * __rundown_pcpu_alloc() - allocate and initialise cache-aware protection
+ * @gfp: allocation flags
+ * @name: lockdep name of the ref
+ * @key: lockdep class key of the ref's allocation site
+ *
+ * Use rundown_pcpu_alloc(), which provides a lockdep key per call site.
+ *
+ * Context: Any context the @gfp flags allow; may sleep with GFP_KERNEL.
+ * Return: the new object, or NULL if memory could not be allocated.
+ */
+struct rundown_pcpu_ref *__rundown_pcpu_alloc(gfp_t gfp, const char *name,
+					      struct lock_class_key *key)
+{
+	size_t size = rundown_pcpu_size();
+	struct rundown_pcpu_ref *ref;
+
+	ref = kmalloc(size, gfp);
+	if (!ref)
+		return NULL;
+	__rundown_pcpu_init(ref, size, name, key);
+	ref->flags |= RUNDOWN_PCPU_ALLOCATED;
+	return ref;
+}
+EXPORT_SYMBOL_GPL(__rundown_pcpu_alloc);
+
+/* Current holders: the sum of all counters.  Only the waiter's view. */
+long rundown_pcpu_holders(const struct rundown_pcpu_ref *ref)
+{
+	unsigned long sum = 0;
+	unsigned int cpu;
+
+	if (!ref->slots)
+		return atomic_long_read(&ref->shared);
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+		sum += READ_ONCE(ref->slots[cpu].count);
+	return (long)sum;
+}
+EXPORT_SYMBOL_GPL(rundown_pcpu_holders);
+
+/**
+ * rundown_pcpu_free() - free an object from rundown_pcpu_alloc()
+ * @ref: the object, or NULL
+ *
+ * An object set up with rundown_pcpu_init(), or one that still has holders
+ * or a wait in progress, is reported and not freed.
+ *
+ * Context: Any context.
+ */
+void rundown_pcpu_free(struct rundown_pcpu_ref *ref)
+{
+	unsigned long state;
+
+	if (!ref)
+		return;
+	state = READ_ONCE(ref->state);
+	if (rundown_misuse(state == RUNDOWN_PCPU_BROKEN ||
+			   !(ref->flags & RUNDOWN_PCPU_ALLOCATED),
+			   "freeing a cache-aware ref that was not allocated\n"))
+		return;
+	if (rundown_misuse(state == RUNDOWN_PCPU_WAITING ||
+			   rundown_pcpu_holders(ref) != 0,
+			   "freeing a cache-aware ref that still has holders\n"))
+		return;
+	kfree(ref);
+}
+EXPORT_SYMBOL_GPL(rundown_pcpu_free);
+
+/* Add @delta to this CPU's counter.  Interrupts are disabled. */
+static __always_inline void rundown_pcpu_add(struct rundown_pcpu_ref *ref,
+					     long delta)
+{
+	struct rundown_pcpu_slot *slot;
+
+	if (unlikely(!ref->slots)) {
+		atomic_long_add(delta, &ref->shared);
+		return;
+	}
+	slot = &ref->slots[smp_processor_id()];
+	WRITE_ONCE(slot->count, slot->count + delta);
+}
+
+/**
+ * rundown_pcpu_acquire_many() - acquire cache-aware protection @count times
+ * @ref: the object
+ * @count: number of references to take; 0 only tests whether run-down
+ *	has started
+ *
+ * All or nothing: the holder count changes only if this returns true.
+ * Writes only the current CPU's counter; the matching release may run on
+ * any CPU.  Holders in total must stay below LONG_MAX.
+ *
+ * Context: Any context except NMI: never sleeps, callable from hardirq and
+ * softirq and with spinlocks held.
+ * Return: true if protection was acquired (the caller must release it),
+ * false if run-down has started or completed.
+ */
+bool rundown_pcpu_acquire_many(struct rundown_pcpu_ref *ref,
+			       unsigned int count)
+{
+	unsigned long flags;
+	bool live;
+
+	local_irq_save(flags);
+	live = smp_load_acquire(&ref->state) == RUNDOWN_PCPU_LIVE;
+	if (likely(live))
+		rundown_pcpu_add(ref, count);
+	local_irq_restore(flags);
+	return live;
+}
+EXPORT_SYMBOL_GPL(rundown_pcpu_acquire_many);
+
+/**
+ * rundown_pcpu_acquire() - acquire cache-aware protection
+ * @ref: the object
+ *
+ * Context: Any context except NMI: never sleeps, callable from hardirq and
+ * softirq and with spinlocks held.
+ * Return: true if protection was acquired (the caller must release it),
+ * false if run-down has started or completed.
+ */
+bool rundown_pcpu_acquire(struct rundown_pcpu_ref *ref)
+{
+	return rundown_pcpu_acquire_many(ref, 1);
+}
+EXPORT_SYMBOL_GPL(rundown_pcpu_acquire);
+
+/**
+ * rundown_pcpu_release_many() - release cache-aware protection @count times
+ * @ref: the object
+ * @count: number of references to drop, as acquired
+ *
+ * May run on another CPU than the acquire.  Wakes the waiter while a wait
+ * is in progress.  A release after the wait has returned is reported and
+ * ignored.
+ *
+ * Context: Any context except NMI: never sleeps, callable from hardirq and
+ * softirq and with spinlocks held.
+ */
+void rundown_pcpu_release_many(struct rundown_pcpu_ref *ref,
+			       unsigned int count)
+{
+	unsigned long flags, state;
+
+	local_irq_save(flags);
+	state = READ_ONCE(ref->state);
+	if (unlikely(state != RUNDOWN_PCPU_LIVE)) {
+		if (rundown_misuse(state != RUNDOWN_PCPU_WAITING,
+				   "cache-aware release on a ref that is run down\n")) {
+			local_irq_restore(flags);
+			return;
+		}
+		/* Order the critical section before the update. */
+		smp_mb();
+	}
+	rundown_pcpu_add(ref, -(long)count);
+	local_irq_restore(flags);
+
+	if (unlikely(state != RUNDOWN_PCPU_LIVE)) {
+		/* @ref may be freed by now: wake_up_var() only hashes it. */
+		smp_mb();
+		wake_up_var(&ref->state);
+	}
+}
+EXPORT_SYMBOL_GPL(rundown_pcpu_release_many);
+
+/**
+ * rundown_pcpu_release() - release cache-aware protection
+ * @ref: the object
+ *
+ * Context: Any context except NMI: never sleeps, callable from hardirq and
+ * softirq and with spinlocks held.
+ */
+void rundown_pcpu_release(struct rundown_pcpu_ref *ref)
+{
+	rundown_pcpu_release_many(ref, 1);
+}
+EXPORT_SYMBOL_GPL(rundown_pcpu_release);
+
+/* Runs on every online CPU, between two fast-path sections. */
+static void rundown_pcpu_fence(void *unused)
+{
+	smp_mb();
+}
+
+/* The sum the waiter waits on; a negative one is misuse and ends the wait. */
+static bool rundown_pcpu_drained(const struct rundown_pcpu_ref *ref)
+{
+	long holders = rundown_pcpu_holders(ref);
+
+	if (rundown_misuse(holders < 0,
+			   "cache-aware holders went negative (%ld): release without acquire\n",
+			   holders))
+		return true;
+	return holders == 0;
+}
+
+/**
+ * rundown_pcpu_wait() - run down: stop new acquires and wait for the holders
+ * @ref: the object
+ *
+ * Makes every later acquire fail on every CPU, then sleeps until every
+ * holder has released.  Afterwards @ref is run down: a second call has no
+ * effect, and rundown_pcpu_reinit() makes it usable again.  If another
+ * thread is already waiting, returns when that wait finishes.
+ *
+ * Context: Process context with interrupts enabled; may sleep.  Must not be
+ * called while holding protection on @ref.
+ */
+void rundown_pcpu_wait(struct rundown_pcpu_ref *ref)
+{
+	unsigned long state = READ_ONCE(ref->state);
+
+	might_sleep();
+
+	do {
+		if (state == RUNDOWN_PCPU_WAITING) {
+			wait_var_event(&ref->state,
+				       READ_ONCE(ref->state) != RUNDOWN_PCPU_WAITING);
+			return;
+		}
+		if (state != RUNDOWN_PCPU_LIVE)
+			return;
+	} while (!try_cmpxchg(&ref->state, &state, RUNDOWN_PCPU_WAITING));
+
+	/* Every CPU finishes its current section; later ones see WAITING. */
+	on_each_cpu(rundown_pcpu_fence, NULL, 1);
+
+	wait_var_event(&ref->state, rundown_pcpu_drained(ref));
+
+	/* Order the holders' critical sections before the owner's teardown. */
+	smp_mb();
+	WRITE_ONCE(ref->state, RUNDOWN_PCPU_DEAD);
+	wake_up_var(&ref->state);
+}
+EXPORT_SYMBOL_GPL(rundown_pcpu_wait);
+
+/* Report and refuse a state change on an object that is not run down. */
+static bool rundown_pcpu_not_run_down(struct rundown_pcpu_ref *ref,
+				      const char *what)
+{
+	unsigned long state = READ_ONCE(ref->state);
+
+	return rundown_misuse(state != RUNDOWN_PCPU_DEAD,
+			      "%s on a cache-aware ref that is %s\n", what,
+			      state == RUNDOWN_PCPU_LIVE ? "not run down" :
+			      state == RUNDOWN_PCPU_WAITING ? "being waited for" :
+			      "unusable");
+}
+
+/**
+ * rundown_pcpu_completed() - mark cache-aware run-down as completed
+ * @ref: an object on which rundown_pcpu_wait() has returned
+ *
+ * rundown_pcpu_wait() already leaves the completed state, so this only
+ * checks that @ref is run down; otherwise it reports the misuse and
+ * changes nothing.
+ *
+ * Context: Any context: never sleeps.
+ */
+void rundown_pcpu_completed(struct rundown_pcpu_ref *ref)
+{
+	rundown_pcpu_not_run_down(ref, "rundown_pcpu_completed()");
+}
+EXPORT_SYMBOL_GPL(rundown_pcpu_completed);
+
+/**
+ * rundown_pcpu_reinit() - make a run-down cache-aware object usable again
+ * @ref: an object on which rundown_pcpu_wait() has returned
+ *
+ * Acquires succeed again afterwards.  Called on a live object, or while a
+ * wait is in progress, it reports the misuse and changes nothing.
+ *
+ * Context: Any context: never sleeps, callable with spinlocks held.
+ */
+void rundown_pcpu_reinit(struct rundown_pcpu_ref *ref)
+{
+	if (rundown_pcpu_not_run_down(ref, "rundown_pcpu_reinit()"))
+		return;
+	/* Publish the new object before acquires can succeed again. */
+	smp_store_release(&ref->state, RUNDOWN_PCPU_LIVE);
+}
+EXPORT_SYMBOL_GPL(rundown_pcpu_reinit);

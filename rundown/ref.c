@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Plain run-down protection: struct rundown_ref (Windows' EX_RUNDOWN_REF).
+ *
+ * Theory of operation
+ * ===================
+ *
+ * The whole state lives in one word, encoded exactly as Windows encodes it
+ * so that ported code and white-box tests see the same values:
+ *
+ *   bit 0 clear	   live; the word is holders << 1 (each holder adds 2)
+ *   == RUNDOWN_ACTIVE	   run down: no holders, every acquire fails
+ *   bit 0 set, != 1	   a wait is in progress; word & ~1 is the address of
+ *			   the waiter's struct rundown_wait_block (on its
+ *			   stack), which counts the holders still inside
+ *
+ * Acquire is a compare-and-exchange loop that adds 2 * count while bit 0 is
+ * clear and fails as soon as it is set.  Release subtracts 2 * count while
+ * bit 0 is clear.  The wait replaces the word, in one compare-and-exchange,
+ * by the address of its wait block with bit 0 set, after copying the holder
+ * count into the block.  From then on acquires fail and releases decrement
+ * the block's counter instead of the word; the release that takes it to zero
+ * wakes the waiter.
+ *
+ * Races and their answers:
+ *
+ *  - Holders come and go between the waiter's read of the word and its
+ *    compare-and-exchange: the exchange fails, the waiter recomputes the
+ *    count from the new value and retries.  The count it publishes is
+ *    therefore exactly the number of holders at the instant acquires start
+ *    failing.
+ *  - A holder reads the word before the wait starts and releases after it:
+ *    its compare-and-exchange on the old value fails, it rereads the word,
+ *    sees bit 0 and decrements the wait block instead.  The wait block is
+ *    alive because this holder has not been counted out yet.
+ *  - The last holder decrements the block to zero and the waiter returns at
+ *    once, before the holder calls wake_up_var(): wake_up_var() only hashes
+ *    the address, it never dereferences the (now dead) block.
+ *  - The wait returns: the block is about to die, so the waiter stores plain
+ *    RUNDOWN_ACTIVE.  Nothing can still reference the block (every holder
+ *    was counted out), so a second wait, rundown_completed() or
+ *    rundown_reinit() later sees the plain run-down state.  Windows leaves
+ *    the dangling pointer until ExRundownCompleted(); this is the one
+ *    deliberate difference, and it makes "a second wait has no effect" true
+ *    in every case.
+ *  - A second thread waits while the first is still waiting: it sees
+ *    another block's address and sleeps until the word changes, that is
+ *    until the first wait has finished.  Concurrent waits are thus safe,
+ *    although Windows leaves them undefined.
+ *  - A release without a matching acquire would drive the count below zero
+ *    and make a later wait sleep forever: it is refused and reported, both
+ *    on the word and on the wait block.  A release on a run-down word with
+ *    no wait block (exactly RUNDOWN_ACTIVE) is refused the same way.
+ *
+ * Ordering: every update is a fully ordered atomic read-modify-write, so a
+ * holder's accesses to the protected object happen before its release, and
+ * the waiter reads the final count with acquire semantics before it returns
+ * to an owner that will free the object.
+ */
+
+#include <linux/export.h>
+#include <linux/lockdep.h>
+#include <linux/sched.h>
+#include <linux/wait_bit.h>
+
+#include "internal.h"
+
+/**
+ * struct rundown_wait_block - a waiter's view of the holders left
+ * @count: holders that have not yet released (not shifted)
+ */
+struct rundown_wait_block {
+	atomic_long_t count;
+};
+
+/* Bit 0 of the word tags the wait block's address. */
+static_assert(__alignof__(struct rundown_wait_block) > RUNDOWN_ACTIVE);
+
+/* Largest value the holder part of the word may reach. */
+#define RUNDOWN_COUNT_MAX	((unsigned long)LONG_MAX & ~RUNDOWN_ACTIVE)
+
+/**
+ * __rundown_init() - initialise plain run-down protection
+ * @ref: the ref to initialise
+ * @name: lockdep name of the ref
+ * @key: lockdep class key of the ref's init site
+ *
+ * Use rundown_init(), which provides a lockdep key per call site.
+ *
+ * Context: Any context.
+ */
+void __rundown_init(struct rundown_ref *ref, const char *name,
+		    struct lock_class_key *key)
+{
+	atomic_long_set(&ref->count, 0);
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_init_map(&ref->dep_map, name, key, 0);
+#endif
+}
+EXPORT_SYMBOL_GPL(__rundown_init);
+
+/**
+ * rundown_acquire_many() - acquire run-down protection @count times
+ * @ref: the ref
+ * @count: number of references to take; 0 only tests whether run-down
+ *	has started
+ *
+ * All or nothing: the holder count changes only if this returns true.  A
+ * count that would overflow the holder count (more than LONG_MAX / 2
+ * holders) is refused and reported.
+ *
+ * Context: Any context: never sleeps, callable from hardirq and softirq and
+ * with spinlocks held.
+ * Return: true if protection was acquired (the caller must release it),
+ * false if run-down has started or completed.
+ */
+bool rundown_acquire_many(struct rundown_ref *ref, unsigned int count)
+{
+	unsigned long add = (unsigned long)count << RUNDOWN_COUNT_SHIFT;
+	long old = atomic_long_read(&ref->count);
+
+	do {
+		if (unlikely(old & RUNDOWN_ACTIVE))
+			return false;
+		if (rundown_misuse(add > RUNDOWN_COUNT_MAX - old,
+				   "acquire of %u would overflow the holder count\n",
+				   count))
+			return false;
+	} while (!atomic_long_try_cmpxchg(&ref->count, &old, old + add));
+	return true;
+}
+EXPORT_SYMBOL_GPL(rundown_acquire_many);
+
+/**
+ * rundown_acquire() - acquire run-down protection
+ * @ref: the ref
+ *
+ * Context: Any context: never sleeps, callable from hardirq and softirq and
+ * with spinlocks held.
+ * Return: true if protection was acquired (the caller must release it),
+ * false if run-down has started or completed.
+ */
+bool rundown_acquire(struct rundown_ref *ref)
+{
+	return rundown_acquire_many(ref, 1);
+}
+EXPORT_SYMBOL_GPL(rundown_acquire);
+
+/* Count @count holders out of the wait block published in @old. */
+static void rundown_release_waiting(unsigned long old, unsigned int count)
+{
+	struct rundown_wait_block *wb;
+	long left;
+
+	wb = (struct rundown_wait_block *)(old & ~RUNDOWN_ACTIVE);
+	if (rundown_misuse(!wb, "release on a ref that is already run down\n"))
+		return;
+
+	left = atomic_long_read(&wb->count);
+	do {
+		if (rundown_misuse(left < (long)count,
+				   "release of %u with only %ld holders left\n",
+				   count, left))
+			return;
+	} while (!atomic_long_try_cmpxchg(&wb->count, &left, left - count));
+
+	/* The block may be gone now: wake_up_var() only hashes its address. */
+	if (left == count)
+		wake_up_var(wb);
+}
+
+/**
+ * rundown_release_many() - release run-down protection @count times
+ * @ref: the ref
+ * @count: number of references to drop, as acquired
+ *
+ * Wakes the waiter if this drops the last reference while a wait is in
+ * progress.
+ *
+ * Context: Any context: never sleeps, callable from hardirq and softirq and
+ * with spinlocks held.
+ */
+void rundown_release_many(struct rundown_ref *ref, unsigned int count)
+{
+	unsigned long sub = (unsigned long)count << RUNDOWN_COUNT_SHIFT;
+	long old = atomic_long_read(&ref->count);
+
+	do {
+		if (unlikely(old & RUNDOWN_ACTIVE)) {
+			rundown_release_waiting(old, count);
+			return;
+		}
+		if (rundown_misuse((unsigned long)old < sub,
+				   "release of %u without matching acquire\n",
+				   count))
+			return;
+	} while (!atomic_long_try_cmpxchg(&ref->count, &old, old - sub));
+}
+EXPORT_SYMBOL_GPL(rundown_release_many);
+
+/**
+ * rundown_release() - release run-down protection
+ * @ref: the ref
+ *
+ * Context: Any context: never sleeps, callable from hardirq and softirq and
+ * with spinlocks held.
+ */
+void rundown_release(struct rundown_ref *ref)
+{
+	rundown_release_many(ref, 1);
+}
+EXPORT_SYMBOL_GPL(rundown_release);
+
+/* Another thread is waiting with the block in @old: wait for it to finish. */
+static void rundown_wait_other(struct rundown_ref *ref, long old)
+{
+	wait_var_event(ref, atomic_long_read(&ref->count) != old);
+}
+
+/**
+ * rundown_wait() - run down: stop new acquires and wait for the holders
+ * @ref: the ref
+ *
+ * Makes every later acquire fail, then sleeps until every holder has
+ * released.  Returns at once, without sleeping, if there are no holders or
+ * @ref is already run down.  Afterwards @ref is in the run-down state: a
+ * second call has no effect, and rundown_reinit() makes it usable again.
+ * If another thread is already waiting, returns when that wait finishes.
+ *
+ * Context: Process context; may sleep.  Must not be called while holding
+ * protection on @ref.
+ */
+void rundown_wait(struct rundown_ref *ref)
+{
+	struct rundown_wait_block wb;
+	long old = 0;
+
+	might_sleep();
+
+	/* Fast path: no holders. */
+	if (atomic_long_try_cmpxchg(&ref->count, &old, RUNDOWN_ACTIVE))
+		return;
+
+	for (;;) {
+		if (old == 0) {
+			if (atomic_long_try_cmpxchg(&ref->count, &old,
+						    RUNDOWN_ACTIVE))
+				return;
+			continue;
+		}
+		if (old & RUNDOWN_ACTIVE) {
+			if (old != RUNDOWN_ACTIVE)
+				rundown_wait_other(ref, old);
+			return;
+		}
+		atomic_long_set(&wb.count, old >> RUNDOWN_COUNT_SHIFT);
+		if (atomic_long_try_cmpxchg(&ref->count, &old,
+					    (unsigned long)&wb | RUNDOWN_ACTIVE))
+			break;
+	}
+
+	wait_var_event(&wb, atomic_long_read_acquire(&wb.count) == 0);
+
+	/* No holder references @wb any more: leave the plain run-down state. */
+	atomic_long_set_release(&ref->count, RUNDOWN_ACTIVE);
+	wake_up_var(ref);
+}
+EXPORT_SYMBOL_GPL(rundown_wait);
+
+/* Report and refuse a state change on a ref that is not quiescently run down. */
+static bool rundown_not_run_down(struct rundown_ref *ref, const char *what)
+{
+	long old = atomic_long_read(&ref->count);
+
+	if (rundown_misuse(!(old & RUNDOWN_ACTIVE),
+			   "%s on a ref that is not run down\n", what))
+		return true;
+	return rundown_misuse(old != RUNDOWN_ACTIVE,
+			      "%s while a wait is in progress\n", what);
+}
+
+/**
+ * rundown_completed() - mark run-down as completed
+ * @ref: a ref on which rundown_wait() has returned
+ *
+ * Windows needs this call to make a later wait safe; here rundown_wait()
+ * already leaves that state, so this only checks that @ref is run down.
+ * Called on a live ref, or while a wait is in progress, it reports the
+ * misuse and changes nothing.
+ *
+ * Context: Any context: never sleeps.
+ */
+void rundown_completed(struct rundown_ref *ref)
+{
+	rundown_not_run_down(ref, "rundown_completed()");
+}
+EXPORT_SYMBOL_GPL(rundown_completed);
+
+/**
+ * rundown_reinit() - make a run-down ref usable again
+ * @ref: a ref on which rundown_wait() has returned
+ *
+ * Resets the holder count to zero so that acquires succeed again, typically
+ * after the owner has replaced the protected object.  Called on a live ref,
+ * or while a wait is in progress, it reports the misuse and changes
+ * nothing: outstanding holders are never lost.
+ *
+ * Context: Any context: never sleeps.
+ */
+void rundown_reinit(struct rundown_ref *ref)
+{
+	if (rundown_not_run_down(ref, "rundown_reinit()"))
+		return;
+	/* Publish the new object before acquires can succeed again. */
+	atomic_long_set_release(&ref->count, 0);
+}
+EXPORT_SYMBOL_GPL(rundown_reinit);

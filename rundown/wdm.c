@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Windows names of run-down protection.
+ *
+ * Each Ex* routine is the Linux function of the same meaning under its
+ * Windows name and signature: one implementation, two names.  The contexts
+ * and misuse handling are those documented on the Linux functions in
+ * rundown/ref.c and rundown/pcpu_ref.c.
+ */
+
+#include <linux/export.h>
+#include <linux/gfp.h>
+#include <linux/lockdep.h>
+#include <rundown/wdm.h>
+
+/* One lockdep class for all refs initialised through the Windows names. */
+static struct lock_class_key rundown_wdm_key;
+static struct lock_class_key rundown_wdm_ca_key;
+
+/**
+ * ExInitializeRundownProtection() - initialise plain run-down protection
+ * @RunRef: the ref
+ *
+ * rundown_init() under its Windows name.
+ *
+ * Context: Any context.
+ */
+VOID ExInitializeRundownProtection(PEX_RUNDOWN_REF RunRef)
+{
+	__rundown_init(RunRef, "EX_RUNDOWN_REF", &rundown_wdm_key);
+}
+EXPORT_SYMBOL_GPL(ExInitializeRundownProtection);
+
+/**
+ * ExReInitializeRundownProtection() - make a run-down ref usable again
+ * @RunRef: the ref
+ *
+ * rundown_reinit() under its Windows name.
+ *
+ * Context: Any context: never sleeps.
+ */
+VOID ExReInitializeRundownProtection(PEX_RUNDOWN_REF RunRef)
+{
+	rundown_reinit(RunRef);
+}
+EXPORT_SYMBOL_GPL(ExReInitializeRundownProtection);
+
+/**
+ * ExAcquireRundownProtection() - acquire run-down protection
+ * @RunRef: the ref
+ *
+ * Context: Any context: never sleeps (DISPATCH_LEVEL and above).
+ * Return: TRUE if protection was acquired, FALSE if run-down has started.
+ */
+BOOLEAN ExAcquireRundownProtection(PEX_RUNDOWN_REF RunRef)
+{
+	return rundown_acquire(RunRef);
+}
+EXPORT_SYMBOL_GPL(ExAcquireRundownProtection);
+
+/**
+ * ExAcquireRundownProtectionEx() - acquire run-down protection @Count times
+ * @RunRef: the ref
+ * @Count: references to take; 0 only tests whether run-down has started
+ *
+ * Context: Any context: never sleeps.
+ * Return: TRUE if protection was acquired, FALSE if run-down has started.
+ */
+BOOLEAN ExAcquireRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count)
+{
+	return rundown_acquire_many(RunRef, Count);
+}
+EXPORT_SYMBOL_GPL(ExAcquireRundownProtectionEx);
+
+/**
+ * ExReleaseRundownProtection() - release run-down protection
+ * @RunRef: the ref
+ *
+ * Context: Any context: never sleeps.
+ */
+VOID ExReleaseRundownProtection(PEX_RUNDOWN_REF RunRef)
+{
+	rundown_release(RunRef);
+}
+EXPORT_SYMBOL_GPL(ExReleaseRundownProtection);
+
+/**
+ * ExReleaseRundownProtectionEx() - release run-down protection @Count times
+ * @RunRef: the ref
+ * @Count: references to drop
+ *
+ * Context: Any context: never sleeps.
+ */
+VOID ExReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count)
+{
+	rundown_release_many(RunRef, Count);
+}
+EXPORT_SYMBOL_GPL(ExReleaseRundownProtectionEx);
+
+/**
+ * ExWaitForRundownProtectionRelease() - run down and wait for the holders
+ * @RunRef: the ref
+ *
+ * Context: Process context; may sleep (PASSIVE_LEVEL or APC_LEVEL).
+ */
+VOID ExWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef)
+{
+	rundown_wait(RunRef);
+}
+EXPORT_SYMBOL_GPL(ExWaitForRundownProtectionRelease);
+
+/**
+ * ExRundownCompleted() - mark run-down as completed
+ * @RunRef: the ref
+ *
+ * Context: Any context: never sleeps.
+ */
+VOID ExRundownCompleted(PEX_RUNDOWN_REF RunRef)
+{
+	rundown_completed(RunRef);
+}
+EXPORT_SYMBOL_GPL(ExRundownCompleted);
+
+/**
+ * ExSizeOfRundownProtectionCacheAware() - size of a cache-aware object
+ *
+ * Context: Any context.
+ * Return: the buffer size ExInitializeRundownProtectionCacheAware() wants.
+ */
+SIZE_T ExSizeOfRundownProtectionCacheAware(VOID)
+{
+	return rundown_pcpu_size();
+}
+EXPORT_SYMBOL_GPL(ExSizeOfRundownProtectionCacheAware);
+
+/**
+ * ExInitializeRundownProtectionCacheAware() - initialise in caller memory
+ * @RunRefCacheAware: buffer of @RunRefSize bytes
+ * @RunRefSize: its size, normally ExSizeOfRundownProtectionCacheAware()
+ *
+ * Context: Any context.
+ */
+VOID ExInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware,
+					     SIZE_T RunRefSize)
+{
+	__rundown_pcpu_init(RunRefCacheAware, RunRefSize,
+			    "EX_RUNDOWN_REF_CACHE_AWARE", &rundown_wdm_ca_key);
+}
+EXPORT_SYMBOL_GPL(ExInitializeRundownProtectionCacheAware);
+
+/**
+ * ExAllocateCacheAwareRundownProtection() - allocate a cache-aware object
+ * @PoolType: any POOL_TYPE; kernel memory is never paged, so all are alike
+ * @PoolTag: ignored
+ *
+ * Context: Process context; may sleep.
+ * Return: the new object, or NULL if memory could not be allocated.
+ */
+PEX_RUNDOWN_REF_CACHE_AWARE ExAllocateCacheAwareRundownProtection(POOL_TYPE PoolType,
+								  ULONG PoolTag)
+{
+	return __rundown_pcpu_alloc(GFP_KERNEL, "EX_RUNDOWN_REF_CACHE_AWARE",
+				    &rundown_wdm_ca_key);
+}
+EXPORT_SYMBOL_GPL(ExAllocateCacheAwareRundownProtection);
+
+/**
+ * ExFreeCacheAwareRundownProtection() - free an allocated cache-aware object
+ * @RunRefCacheAware: an object from ExAllocateCacheAwareRundownProtection()
+ *
+ * Context: Any context.
+ */
+VOID ExFreeCacheAwareRundownProtection(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+{
+	rundown_pcpu_free(RunRefCacheAware);
+}
+EXPORT_SYMBOL_GPL(ExFreeCacheAwareRundownProtection);
+
+/**
+ * ExReInitializeRundownProtectionCacheAware() - make it usable again
+ * @RunRefCacheAware: the object
+ *
+ * Context: Any context: never sleeps, callable with spinlocks held.
+ */
+VOID ExReInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+{
+	rundown_pcpu_reinit(RunRefCacheAware);
+}
+EXPORT_SYMBOL_GPL(ExReInitializeRundownProtectionCacheAware);
+
+/**
+ * ExAcquireRundownProtectionCacheAware() - acquire cache-aware protection
+ * @RunRefCacheAware: the object
+ *
+ * Context: Any context except NMI: never sleeps.
+ * Return: TRUE if protection was acquired, FALSE if run-down has started.
+ */
+BOOLEAN ExAcquireRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+{
+	return rundown_pcpu_acquire(RunRefCacheAware);
+}
+EXPORT_SYMBOL_GPL(ExAcquireRundownProtectionCacheAware);
+
+/**
+ * ExAcquireRundownProtectionCacheAwareEx() - acquire @Count times
+ * @RunRefCacheAware: the object
+ * @Count: references to take
+ *
+ * Context: Any context except NMI: never sleeps.
+ * Return: TRUE if protection was acquired, FALSE if run-down has started.
+ */
+BOOLEAN ExAcquireRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware,
+					       ULONG Count)
+{
+	return rundown_pcpu_acquire_many(RunRefCacheAware, Count);
+}
+EXPORT_SYMBOL_GPL(ExAcquireRundownProtectionCacheAwareEx);
+
+/**
+ * ExReleaseRundownProtectionCacheAware() - release cache-aware protection
+ * @RunRefCacheAware: the object
+ *
+ * Context: Any context except NMI: never sleeps.
+ */
+VOID ExReleaseRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+{
+	rundown_pcpu_release(RunRefCacheAware);
+}
+EXPORT_SYMBOL_GPL(ExReleaseRundownProtectionCacheAware);
+
+/**
+ * ExReleaseRundownProtectionCacheAwareEx() - release @Count times
+ * @RunRef: the object
+ * @Count: references to drop
+ *
+ * Context: Any context except NMI: never sleeps.
+ */
+VOID ExReleaseRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRef, ULONG Count)
+{
+	rundown_pcpu_release_many(RunRef, Count);
+}
+EXPORT_SYMBOL_GPL(ExReleaseRundownProtectionCacheAwareEx);
+
+/**
+ * ExWaitForRundownProtectionReleaseCacheAware() - run down and wait
+ * @RunRef: the object
+ *
+ * Context: Process context; may sleep.
+ */
+VOID ExWaitForRundownProtectionReleaseCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRef)
+{
+	rundown_pcpu_wait(RunRef);
+}
+EXPORT_SYMBOL_GPL(ExWaitForRundownProtectionReleaseCacheAware);
+
+/**
+ * ExRundownCompletedCacheAware() - mark cache-aware run-down as completed
+ * @RunRefCacheAware: the object
+ *
+ * Context: Any context: never sleeps.
+ */
+VOID ExRundownCompletedCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+{
+	rundown_pcpu_completed(RunRefCacheAware);
+}
+EXPORT_SYMBOL_GPL(ExRundownCompletedCacheAware);
