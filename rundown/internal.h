@@ -7,6 +7,7 @@
 #define _RUNDOWN_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/bug.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
@@ -19,7 +20,7 @@
 #define RUNDOWN_PCPU_BROKEN	0x0badca11UL /* buffer too small to use */
 
 /* struct rundown_pcpu_ref::flags */
-#define RUNDOWN_PCPU_ALLOCATED	0x1U	/* from rundown_pcpu_alloc() */
+#define RUNDOWN_PCPU_ALLOCATED	BIT(0)	/* from rundown_pcpu_alloc() */
 
 /**
  * struct rundown_pcpu_slot - one CPU's holder counter

@@ -168,6 +168,7 @@ void __rundown_pcpu_init(struct rundown_pcpu_ref *ref, size_t size,
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	lockdep_init_map(&ref->dep_map, name, key, 0);
 #endif
+	/* Pairs with the acquire in rundown_pcpu_acquire_many(). */
 	smp_store_release(&ref->state, RUNDOWN_PCPU_LIVE);
 }
 EXPORT_SYMBOL_GPL(__rundown_pcpu_init);
@@ -276,6 +277,7 @@ bool rundown_pcpu_acquire_many(struct rundown_pcpu_ref *ref,
 	bool live;
 
 	local_irq_save(flags);
+	/* Pairs with the release in reinit: see the owner's new object. */
 	live = smp_load_acquire(&ref->state) == RUNDOWN_PCPU_LIVE;
 	if (likely(live))
 		rundown_pcpu_add(ref, count);
@@ -354,6 +356,7 @@ EXPORT_SYMBOL_GPL(rundown_pcpu_release);
 /* Runs on every online CPU, between two fast-path sections. */
 static void rundown_pcpu_fence(void *unused)
 {
+	/* Order this CPU's finished sections before the waiter's sum. */
 	smp_mb();
 }
 
@@ -416,7 +419,7 @@ static bool rundown_pcpu_not_run_down(struct rundown_pcpu_ref *ref,
 	unsigned long state = READ_ONCE(ref->state);
 
 	return rundown_misuse(state != RUNDOWN_PCPU_DEAD,
-			      "%s on a cache-aware ref that is %s\n", what,
+			      "%s() on a cache-aware ref that is %s\n", what,
 			      state == RUNDOWN_PCPU_LIVE ? "not run down" :
 			      state == RUNDOWN_PCPU_WAITING ? "being waited for" :
 			      "unusable");
@@ -434,7 +437,7 @@ static bool rundown_pcpu_not_run_down(struct rundown_pcpu_ref *ref,
  */
 void rundown_pcpu_completed(struct rundown_pcpu_ref *ref)
 {
-	rundown_pcpu_not_run_down(ref, "rundown_pcpu_completed()");
+	rundown_pcpu_not_run_down(ref, __func__);
 }
 EXPORT_SYMBOL_GPL(rundown_pcpu_completed);
 
@@ -449,7 +452,7 @@ EXPORT_SYMBOL_GPL(rundown_pcpu_completed);
  */
 void rundown_pcpu_reinit(struct rundown_pcpu_ref *ref)
 {
-	if (rundown_pcpu_not_run_down(ref, "rundown_pcpu_reinit()"))
+	if (rundown_pcpu_not_run_down(ref, __func__))
 		return;
 	/* Publish the new object before acquires can succeed again. */
 	smp_store_release(&ref->state, RUNDOWN_PCPU_LIVE);

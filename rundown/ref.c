@@ -273,10 +273,10 @@ static bool rundown_not_run_down(struct rundown_ref *ref, const char *what)
 	long old = atomic_long_read(&ref->count);
 
 	if (rundown_misuse(!(old & RUNDOWN_ACTIVE),
-			   "%s on a ref that is not run down\n", what))
+			   "%s() on a ref that is not run down\n", what))
 		return true;
 	return rundown_misuse(old != RUNDOWN_ACTIVE,
-			      "%s while a wait is in progress\n", what);
+			      "%s() while a wait is in progress\n", what);
 }
 
 /**
@@ -292,7 +292,7 @@ static bool rundown_not_run_down(struct rundown_ref *ref, const char *what)
  */
 void rundown_completed(struct rundown_ref *ref)
 {
-	rundown_not_run_down(ref, "rundown_completed()");
+	rundown_not_run_down(ref, __func__);
 }
 EXPORT_SYMBOL_GPL(rundown_completed);
 
@@ -309,7 +309,7 @@ EXPORT_SYMBOL_GPL(rundown_completed);
  */
 void rundown_reinit(struct rundown_ref *ref)
 {
-	if (rundown_not_run_down(ref, "rundown_reinit()"))
+	if (rundown_not_run_down(ref, __func__))
 		return;
 	/* Publish the new object before acquires can succeed again. */
 	atomic_long_set_release(&ref->count, 0);

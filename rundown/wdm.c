@@ -127,7 +127,7 @@ EXPORT_SYMBOL_GPL(ExRundownCompleted);
  * Context: Any context.
  * Return: the buffer size ExInitializeRundownProtectionCacheAware() wants.
  */
-SIZE_T ExSizeOfRundownProtectionCacheAware(VOID)
+SIZE_T ExSizeOfRundownProtectionCacheAware(void)
 {
 	return rundown_pcpu_size();
 }

@@ -42,12 +42,13 @@
 #define _RUNDOWN_RUNDOWN_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/gfp.h>
 #include <linux/lockdep.h>
 #include <linux/types.h>
 
 /* Encoding of struct rundown_ref::count, the same as Windows' EX_RUNDOWN_REF. */
-#define RUNDOWN_ACTIVE		0x1UL
+#define RUNDOWN_ACTIVE		BIT(0)
 #define RUNDOWN_COUNT_SHIFT	1
 #define RUNDOWN_COUNT_INC	(1UL << RUNDOWN_COUNT_SHIFT)
 

@@ -75,7 +75,7 @@ VOID ExReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count);
 VOID ExWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef);
 VOID ExRundownCompleted(PEX_RUNDOWN_REF RunRef);
 
-SIZE_T ExSizeOfRundownProtectionCacheAware(VOID);
+SIZE_T ExSizeOfRundownProtectionCacheAware(void);
 VOID ExInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware,
 					     SIZE_T RunRefSize);
 PEX_RUNDOWN_REF_CACHE_AWARE ExAllocateCacheAwareRundownProtection(POOL_TYPE PoolType,
