@@ -1,48 +1,104 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Misuse reporting.
+ * Diagnostics: misuse reports, hung-wait reports, tracepoints.
  *
  * A contract violation is reported with WARN_ONCE() at the call site (see
- * rundown_misuse() in internal.h).  A KUnit test that provokes misuse on
- * purpose registers a named resource, RUNDOWN_MISUSE_RESOURCE, holding an
- * atomic_t; while that test runs, reports from its thread are counted there
- * instead of printed, so the test can check how many it got and the log
- * stays free of expected warnings.
+ * rundown_misuse() in internal.h).  A wait that lasts longer than
+ * hung_wait_secs prints one line naming the ref, where it was initialised
+ * and how many holders remain, then keeps waiting.
+ *
+ * A KUnit test that provokes either on purpose registers a named resource
+ * (RUNDOWN_MISUSE_RESOURCE or RUNDOWN_HUNG_RESOURCE) holding an atomic_t.
+ * While that test runs, reports from its thread are counted there, so the
+ * test can check how many it got; misuse is then not printed, so the log
+ * holds no expected warning.
  */
 
 #include <linux/atomic.h>
 #include <linux/export.h>
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
 
 #include "compat.h"
 #include "internal.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 #if RUNDOWN_HAVE_KUNIT_HOOKS
 #include <kunit/resource.h>
 #include <kunit/test-bug.h>
 #endif
 
+/* In the spirit of hung_task_timeout_secs; 0 disables the report. */
+unsigned int rundown_hung_wait_secs = 120;
+EXPORT_SYMBOL_GPL(rundown_hung_wait_secs);
+module_param_named(hung_wait_secs, rundown_hung_wait_secs, uint, 0644);
+MODULE_PARM_DESC(hung_wait_secs,
+		 "Report a run-down wait that lasts longer than this many seconds (0: never)");
+
 /**
- * rundown_report_misuse() - decide how to report one misuse
+ * rundown_kunit_counted() - count a report for the running KUnit test
+ * @resource: name of the KUnit resource that counts this kind of report
  *
  * Context: Any context.
- * Return: true if the caller should warn, false if a KUnit test counted it.
+ * Return: true if a KUnit test running on this thread counted the report.
  */
-bool rundown_report_misuse(void)
+bool rundown_kunit_counted(const char *resource)
 {
 #if RUNDOWN_HAVE_KUNIT_HOOKS
 	struct kunit *test = kunit_get_current_test();
 	struct kunit_resource *res;
 
 	if (!test)
-		return true;
-	res = kunit_find_named_resource(test, RUNDOWN_MISUSE_RESOURCE);
+		return false;
+	res = kunit_find_named_resource(test, resource);
 	if (!res)
-		return true;
+		return false;
 	atomic_inc(res->data);
 	kunit_put_resource(res);
-	return false;
-#else
 	return true;
+#else
+	return false;
 #endif
 }
-EXPORT_SYMBOL_GPL(rundown_report_misuse);
+EXPORT_SYMBOL_GPL(rundown_kunit_counted);
+
+/**
+ * rundown_hung_timeout() - how long a wait may sleep before it is reported
+ *
+ * Context: Any context.
+ * Return: the timeout in jiffies, or 0 if hung waits are not reported.
+ */
+long rundown_hung_timeout(void)
+{
+	unsigned int secs = READ_ONCE(rundown_hung_wait_secs);
+
+	return secs ? (long)min_t(u64, (u64)secs * HZ, LONG_MAX) : 0;
+}
+
+/**
+ * rundown_report_hung() - report a wait that is taking too long
+ * @ref: the ref being waited for
+ * @name: its name (lockdep name, or its type)
+ * @init_site: where it was initialised, or 0 if unknown
+ * @holders: how many holders remain
+ *
+ * Context: Process context.
+ */
+void rundown_report_hung(const void *ref, const char *name,
+			 unsigned long init_site, long holders)
+{
+	rundown_kunit_counted(RUNDOWN_HUNG_RESOURCE);
+	if (init_site)
+		pr_warn("rundown: %s %p (initialised at %pS) still has %ld holders after %u s; %s/%d keeps waiting\n",
+			name, ref, (void *)init_site, holders,
+			READ_ONCE(rundown_hung_wait_secs), current->comm,
+			task_pid_nr(current));
+	else
+		pr_warn("rundown: %s %p still has %ld holders after %u s; %s/%d keeps waiting\n",
+			name, ref, holders, READ_ONCE(rundown_hung_wait_secs),
+			current->comm, task_pid_nr(current));
+}

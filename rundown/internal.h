@@ -11,6 +11,7 @@
 #include <linux/bug.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
+#include <linux/wait_bit.h>
 #include <rundown/rundown.h>
 
 /* States of struct rundown_pcpu_ref::state. */
@@ -41,6 +42,8 @@ struct rundown_pcpu_slot {
  * @shared: the single counter of a degraded (undersized) object.
  * @size: size of the buffer the object lives in.
  * @flags: RUNDOWN_PCPU_ALLOCATED.
+ * @name: name given at initialisation, for hung-wait reports.
+ * @init_site: where the object was initialised, for hung-wait reports.
  * @dep_map: lockdep map (lock debugging kernels only).
  */
 struct rundown_pcpu_ref {
@@ -49,6 +52,8 @@ struct rundown_pcpu_ref {
 	atomic_long_t			shared;
 	unsigned int			size;
 	unsigned int			flags;
+	const char			*name;
+	unsigned long			init_site;
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	struct lockdep_map		dep_map;
 #endif
@@ -57,26 +62,50 @@ struct rundown_pcpu_ref {
 /* Cache-line stride between the per-CPU counters. */
 #define RUNDOWN_PCPU_STRIDE	sizeof(struct rundown_pcpu_slot)
 
-/* Name of the KUnit resource that counts misuse reports (rundown/debug.c). */
+/* Names of the KUnit resources that count reports (rundown/debug.c). */
 #define RUNDOWN_MISUSE_RESOURCE	"rundown_misuse"
+#define RUNDOWN_HUNG_RESOURCE	"rundown_hung"
 
-bool rundown_report_misuse(void);
+extern unsigned int rundown_hung_wait_secs;
+
+bool rundown_kunit_counted(const char *resource);
+long rundown_hung_timeout(void);
+void rundown_report_hung(const void *ref, const char *name,
+			 unsigned long init_site, long holders);
 
 /*
  * rundown_misuse() - report a contract violation once
  *
  * Evaluates to @cond.  When true, warns once per call site, unless a rundown
- * KUnit test is counting misuse reports (see rundown/debug.c), in which case
- * the report is counted instead.
+ * KUnit test on this thread counts misuse reports (see rundown/debug.c).
  */
 #define rundown_misuse(cond, fmt, ...)					\
 	({								\
 		bool __misuse = !!(cond);				\
 									\
-		if (unlikely(__misuse) && rundown_report_misuse())	\
+		if (unlikely(__misuse) &&				\
+		    !rundown_kunit_counted(RUNDOWN_MISUSE_RESOURCE))	\
 			WARN_ONCE(1, "rundown: " fmt, ##__VA_ARGS__);	\
 		unlikely(__misuse);					\
 	})
+
+/*
+ * rundown_sleep_until() - wait_var_event() that reports a hung wait
+ *
+ * Sleeps on @var until @cond.  After rundown_hung_wait_secs seconds,
+ * evaluates @report once and keeps sleeping: a wait never returns early.
+ */
+#define rundown_sleep_until(var, cond, report)				\
+	do {								\
+		long __timeout = rundown_hung_timeout();		\
+									\
+		if (!__timeout ||					\
+		    !wait_var_event_timeout(var, cond, __timeout)) {	\
+			if (__timeout)					\
+				report;					\
+			wait_var_event(var, cond);			\
+		}							\
+	} while (0)
 
 long rundown_pcpu_holders(const struct rundown_pcpu_ref *ref);
 

@@ -92,11 +92,13 @@
 #include <linux/cpumask.h>
 #include <linux/export.h>
 #include <linux/irqflags.h>
+#include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/wait_bit.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /**
  * rundown_pcpu_size() - size of a cache-aware object in caller memory
@@ -125,21 +127,10 @@ static struct rundown_pcpu_slot *rundown_pcpu_layout(void *buf, size_t size)
 	return (struct rundown_pcpu_slot *)slots;
 }
 
-/**
- * __rundown_pcpu_init() - initialise cache-aware protection in caller memory
- * @ref: buffer of @size bytes, pointer-aligned
- * @size: size of the buffer, normally rundown_pcpu_size()
- * @name: lockdep name of the ref
- * @key: lockdep class key of the ref's init site
- *
- * Use rundown_pcpu_init(), which provides a lockdep key per call site.
- * Never writes beyond @size bytes; see include/rundown/rundown.h for what a
- * smaller buffer gets.
- *
- * Context: Any context.
- */
-void __rundown_pcpu_init(struct rundown_pcpu_ref *ref, size_t size,
-			 const char *name, struct lock_class_key *key)
+/* Set up @ref in @size bytes; the one place that writes a new object. */
+static void rundown_pcpu_setup(struct rundown_pcpu_ref *ref, size_t size,
+			       const char *name, struct lock_class_key *key,
+			       unsigned long init_site)
 {
 	struct rundown_pcpu_slot *slots;
 	unsigned int cpu;
@@ -161,6 +152,8 @@ void __rundown_pcpu_init(struct rundown_pcpu_ref *ref, size_t size,
 	atomic_long_set(&ref->shared, 0);
 	ref->size = min_t(size_t, size, UINT_MAX);
 	ref->flags = 0;
+	ref->name = name;
+	ref->init_site = init_site;
 	if (slots) {
 		for (cpu = 0; cpu < nr_cpu_ids; cpu++)
 			slots[cpu].count = 0;
@@ -170,6 +163,25 @@ void __rundown_pcpu_init(struct rundown_pcpu_ref *ref, size_t size,
 #endif
 	/* Pairs with the acquire in rundown_pcpu_acquire_many(). */
 	smp_store_release(&ref->state, RUNDOWN_PCPU_LIVE);
+}
+
+/**
+ * __rundown_pcpu_init() - initialise cache-aware protection in caller memory
+ * @ref: buffer of @size bytes, pointer-aligned
+ * @size: size of the buffer, normally rundown_pcpu_size()
+ * @name: lockdep name of the ref
+ * @key: lockdep class key of the ref's init site
+ *
+ * Use rundown_pcpu_init(), which provides a lockdep key per call site.
+ * Never writes beyond @size bytes; see include/rundown/rundown.h for what a
+ * smaller buffer gets.
+ *
+ * Context: Any context.
+ */
+void __rundown_pcpu_init(struct rundown_pcpu_ref *ref, size_t size,
+			 const char *name, struct lock_class_key *key)
+{
+	rundown_pcpu_setup(ref, size, name, key, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(__rundown_pcpu_init);
 
@@ -193,7 +205,7 @@ struct rundown_pcpu_ref *__rundown_pcpu_alloc(gfp_t gfp, const char *name,
 	ref = kmalloc(size, gfp);
 	if (!ref)
 		return NULL;
-	__rundown_pcpu_init(ref, size, name, key);
+	rundown_pcpu_setup(ref, size, name, key, _RET_IP_);
 	ref->flags |= RUNDOWN_PCPU_ALLOCATED;
 	return ref;
 }
@@ -282,6 +294,8 @@ bool rundown_pcpu_acquire_many(struct rundown_pcpu_ref *ref,
 	if (likely(live))
 		rundown_pcpu_add(ref, count);
 	local_irq_restore(flags);
+	if (unlikely(!live))
+		trace_rundown_acquire_refused(ref, true, count);
 	return live;
 }
 EXPORT_SYMBOL_GPL(rundown_pcpu_acquire_many);
@@ -372,6 +386,34 @@ static bool rundown_pcpu_drained(const struct rundown_pcpu_ref *ref)
 	return holders == 0;
 }
 
+/* The wait has lasted rundown_hung_wait_secs: say so once. */
+static void rundown_pcpu_wait_hung(struct rundown_pcpu_ref *ref)
+{
+	rundown_report_hung(ref, ref->name, ref->init_site,
+			    rundown_pcpu_holders(ref));
+}
+
+/*
+ * Move @ref from LIVE to WAITING.  Return false if there is nothing to wait
+ * for here: run down already, unusable, or another thread's wait, which
+ * this one then waits for.
+ */
+static bool rundown_pcpu_close(struct rundown_pcpu_ref *ref)
+{
+	unsigned long state = READ_ONCE(ref->state);
+
+	do {
+		if (state == RUNDOWN_PCPU_WAITING) {
+			wait_var_event(&ref->state,
+				       READ_ONCE(ref->state) != RUNDOWN_PCPU_WAITING);
+			return false;
+		}
+		if (state != RUNDOWN_PCPU_LIVE)
+			return false;
+	} while (!try_cmpxchg(&ref->state, &state, RUNDOWN_PCPU_WAITING));
+	return true;
+}
+
 /**
  * rundown_pcpu_wait() - run down: stop new acquires and wait for the holders
  * @ref: the object
@@ -379,36 +421,36 @@ static bool rundown_pcpu_drained(const struct rundown_pcpu_ref *ref)
  * Makes every later acquire fail on every CPU, then sleeps until every
  * holder has released.  Afterwards @ref is run down: a second call has no
  * effect, and rundown_pcpu_reinit() makes it usable again.  If another
- * thread is already waiting, returns when that wait finishes.
+ * thread is already waiting, returns when that wait finishes.  A wait that
+ * lasts longer than the module parameter hung_wait_secs is reported once,
+ * and goes on.
  *
  * Context: Process context with interrupts enabled; may sleep.  Must not be
  * called while holding protection on @ref.
  */
 void rundown_pcpu_wait(struct rundown_pcpu_ref *ref)
 {
-	unsigned long state = READ_ONCE(ref->state);
+	u64 start = ktime_get_ns();
+	long holders;
 
 	might_sleep();
 
-	do {
-		if (state == RUNDOWN_PCPU_WAITING) {
-			wait_var_event(&ref->state,
-				       READ_ONCE(ref->state) != RUNDOWN_PCPU_WAITING);
-			return;
-		}
-		if (state != RUNDOWN_PCPU_LIVE)
-			return;
-	} while (!try_cmpxchg(&ref->state, &state, RUNDOWN_PCPU_WAITING));
+	if (!rundown_pcpu_close(ref))
+		return;
 
 	/* Every CPU finishes its current section; later ones see WAITING. */
 	on_each_cpu(rundown_pcpu_fence, NULL, 1);
 
-	wait_var_event(&ref->state, rundown_pcpu_drained(ref));
+	holders = rundown_pcpu_holders(ref);
+	trace_rundown_wait_start(ref, true, holders);
+	rundown_sleep_until(&ref->state, rundown_pcpu_drained(ref),
+			    rundown_pcpu_wait_hung(ref));
 
 	/* Order the holders' critical sections before the owner's teardown. */
 	smp_mb();
 	WRITE_ONCE(ref->state, RUNDOWN_PCPU_DEAD);
 	wake_up_var(&ref->state);
+	trace_rundown_wait_end(ref, true, holders, ktime_get_ns() - start);
 }
 EXPORT_SYMBOL_GPL(rundown_pcpu_wait);
 

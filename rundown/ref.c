@@ -59,11 +59,13 @@
  */
 
 #include <linux/export.h>
+#include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/sched.h>
 #include <linux/wait_bit.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /**
  * struct rundown_wait_block - a waiter's view of the holders left
@@ -95,6 +97,7 @@ void __rundown_init(struct rundown_ref *ref, const char *name,
 	atomic_long_set(&ref->count, 0);
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	lockdep_init_map(&ref->dep_map, name, key, 0);
+	ref->init_site = _RET_IP_;
 #endif
 }
 EXPORT_SYMBOL_GPL(__rundown_init);
@@ -120,8 +123,10 @@ bool rundown_acquire_many(struct rundown_ref *ref, unsigned int count)
 	long old = atomic_long_read(&ref->count);
 
 	do {
-		if (unlikely(old & RUNDOWN_ACTIVE))
+		if (unlikely(old & RUNDOWN_ACTIVE)) {
+			trace_rundown_acquire_refused(ref, false, count);
 			return false;
+		}
 		if (rundown_misuse(add > RUNDOWN_COUNT_MAX - old,
 				   "acquire of %u would overflow the holder count\n",
 				   count))
@@ -217,6 +222,47 @@ static void rundown_wait_other(struct rundown_ref *ref, long old)
 	wait_var_event(ref, atomic_long_read(&ref->count) != old);
 }
 
+/* The wait has lasted rundown_hung_wait_secs: say so once. */
+static void rundown_wait_hung(struct rundown_ref *ref,
+			      struct rundown_wait_block *wb)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	rundown_report_hung(ref, ref->dep_map.name, ref->init_site,
+			    atomic_long_read(&wb->count));
+#else
+	rundown_report_hung(ref, "rundown_ref", 0,
+			    atomic_long_read(&wb->count));
+#endif
+}
+
+/*
+ * Stop new acquires: publish @wb, or plain RUNDOWN_ACTIVE if no holders are
+ * left.  Return the holders met, or -1 if another wait is in progress or
+ * already finished (then there is nothing to wait for here).
+ */
+static long rundown_close(struct rundown_ref *ref, struct rundown_wait_block *wb)
+{
+	long old = 0;
+
+	for (;;) {
+		if (old & RUNDOWN_ACTIVE) {
+			if (old != RUNDOWN_ACTIVE)
+				rundown_wait_other(ref, old);
+			return -1;
+		}
+		if (!old) {
+			if (atomic_long_try_cmpxchg(&ref->count, &old,
+						    RUNDOWN_ACTIVE))
+				return 0;
+			continue;
+		}
+		atomic_long_set(&wb->count, old >> RUNDOWN_COUNT_SHIFT);
+		if (atomic_long_try_cmpxchg(&ref->count, &old,
+					    (unsigned long)wb | RUNDOWN_ACTIVE))
+			return old >> RUNDOWN_COUNT_SHIFT;
+	}
+}
+
 /**
  * rundown_wait() - run down: stop new acquires and wait for the holders
  * @ref: the ref
@@ -226,6 +272,8 @@ static void rundown_wait_other(struct rundown_ref *ref, long old)
  * @ref is already run down.  Afterwards @ref is in the run-down state: a
  * second call has no effect, and rundown_reinit() makes it usable again.
  * If another thread is already waiting, returns when that wait finishes.
+ * A wait that lasts longer than the module parameter hung_wait_secs is
+ * reported once, and goes on.
  *
  * Context: Process context; may sleep.  Must not be called while holding
  * protection on @ref.
@@ -233,37 +281,24 @@ static void rundown_wait_other(struct rundown_ref *ref, long old)
 void rundown_wait(struct rundown_ref *ref)
 {
 	struct rundown_wait_block wb;
-	long old = 0;
+	u64 start = ktime_get_ns();
+	long holders;
 
 	might_sleep();
 
-	/* Fast path: no holders. */
-	if (atomic_long_try_cmpxchg(&ref->count, &old, RUNDOWN_ACTIVE))
+	holders = rundown_close(ref, &wb);
+	if (holders < 0)
 		return;
-
-	for (;;) {
-		if (old == 0) {
-			if (atomic_long_try_cmpxchg(&ref->count, &old,
-						    RUNDOWN_ACTIVE))
-				return;
-			continue;
-		}
-		if (old & RUNDOWN_ACTIVE) {
-			if (old != RUNDOWN_ACTIVE)
-				rundown_wait_other(ref, old);
-			return;
-		}
-		atomic_long_set(&wb.count, old >> RUNDOWN_COUNT_SHIFT);
-		if (atomic_long_try_cmpxchg(&ref->count, &old,
-					    (unsigned long)&wb | RUNDOWN_ACTIVE))
-			break;
+	trace_rundown_wait_start(ref, false, holders);
+	if (holders) {
+		rundown_sleep_until(&wb,
+				    atomic_long_read_acquire(&wb.count) == 0,
+				    rundown_wait_hung(ref, &wb));
+		/* No holder references @wb any more: plain run-down state. */
+		atomic_long_set_release(&ref->count, RUNDOWN_ACTIVE);
+		wake_up_var(ref);
 	}
-
-	wait_var_event(&wb, atomic_long_read_acquire(&wb.count) == 0);
-
-	/* No holder references @wb any more: leave the plain run-down state. */
-	atomic_long_set_release(&ref->count, RUNDOWN_ACTIVE);
-	wake_up_var(ref);
+	trace_rundown_wait_end(ref, false, holders, ktime_get_ns() - start);
 }
 EXPORT_SYMBOL_GPL(rundown_wait);
 

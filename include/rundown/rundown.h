@@ -58,6 +58,8 @@
  *	clear; exactly RUNDOWN_ACTIVE once run down; the address of the
  *	waiter's wait block | RUNDOWN_ACTIVE while a wait is in progress.
  * @dep_map: lockdep map (lock debugging kernels only).
+ * @init_site: where the ref was initialised, for hung-wait reports (lock
+ *	debugging kernels only).
  *
  * Exactly one pointer-sized word unless lock debugging is enabled, like
  * Windows' EX_RUNDOWN_REF.  Must be pointer-aligned.
@@ -66,6 +68,7 @@ struct rundown_ref {
 	atomic_long_t		count;
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	struct lockdep_map	dep_map;
+	unsigned long		init_site;
 #endif
 };
 
