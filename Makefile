@@ -3,6 +3,7 @@
 # rundown: thin wrapper around Kbuild.
 #   make                 build rundown.ko against KDIR (default: running kernel)
 #   make test            build a KUnit kernel and run every suite in QEMU
+#   make verify          model-check the cache-aware protocol with spin
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -23,4 +24,7 @@ install: modules
 test:
 	scripts/kunit-qemu.sh
 
-.PHONY: all modules clean install test
+verify:
+	scripts/verify.sh
+
+.PHONY: all modules clean install test verify
