@@ -228,7 +228,7 @@ static void torture_replace(struct torture_flavour *f)
 
 	/* Let stale readers of the poisoned object be seen, then free. */
 	synchronize_rcu();
-	msleep(1);
+	usleep_range(1000, 2000);
 	kfree(obj);
 	rundown_pcpu_free(old_pref);
 }
