@@ -15,4 +15,15 @@
 #define RUNDOWN_HAVE_KUNIT_HOOKS 0
 #endif
 
+/* lock_sync(), an empty write section for lockdep: 6.4 and later. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define rundown_lock_sync(map, ip)	lock_sync(map, 0, 0, 1, NULL, ip)
+#else
+#define rundown_lock_sync(map, ip)					\
+	do {								\
+		lock_acquire_exclusive(map, 0, 0, NULL, ip);		\
+		lock_release(map, ip);					\
+	} while (0)
+#endif
+
 #endif /* _RUNDOWN_COMPAT_H */

@@ -11,8 +11,12 @@
 #include <linux/bug.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
+#include <linux/lockdep.h>
+#include <linux/preempt.h>
 #include <linux/wait_bit.h>
 #include <rundown/rundown.h>
+
+#include "compat.h"
 
 /* States of struct rundown_pcpu_ref::state. */
 #define RUNDOWN_PCPU_LIVE	0UL	/* acquires succeed */
@@ -20,8 +24,8 @@
 #define RUNDOWN_PCPU_DEAD	2UL	/* run down: acquires fail */
 #define RUNDOWN_PCPU_BROKEN	0x0badca11UL /* buffer too small to use */
 
-/* struct rundown_pcpu_ref::flags */
-#define RUNDOWN_PCPU_ALLOCATED	BIT(0)	/* from rundown_pcpu_alloc() */
+/* struct rundown_pcpu_ref::flags: RUNDOWN_NON_OWNER and these. */
+#define RUNDOWN_PCPU_ALLOCATED	BIT(8)	/* from rundown_pcpu_alloc() */
 
 /**
  * struct rundown_pcpu_slot - one CPU's holder counter
@@ -41,7 +45,7 @@ struct rundown_pcpu_slot {
  *	or NULL when the buffer was too small and @shared is used instead.
  * @shared: the single counter of a degraded (undersized) object.
  * @size: size of the buffer the object lives in.
- * @flags: RUNDOWN_PCPU_ALLOCATED.
+ * @flags: RUNDOWN_NON_OWNER, RUNDOWN_PCPU_ALLOCATED.
  * @name: name given at initialisation, for hung-wait reports.
  * @init_site: where the object was initialised, for hung-wait reports.
  * @dep_map: lockdep map (lock debugging kernels only).
@@ -108,5 +112,38 @@ void rundown_report_hung(const void *ref, const char *name,
 	} while (0)
 
 long rundown_pcpu_holders(const struct rundown_pcpu_ref *ref);
+
+/*
+ * Lockdep annotations, in the style of kernfs active references, for both
+ * flavours (see the top of include/rundown/rundown.h).  An acquire is a
+ * read-trylock held until the release, tracked only for owner refs and in
+ * task context: a trylock adds no dependency towards the ref and marks no
+ * irq usage, and a hold is only ever dropped by the task that has it.  The
+ * wait is an empty write section: lockdep checks it against the holds of
+ * the waiting task (waiting while holding protection) and against the
+ * dependency graph (AB-BA with other locks).
+ */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+#define rundown_lockdep_tracked(ref)					\
+	(!((ref)->flags & RUNDOWN_NON_OWNER) && in_task())
+#define rundown_lockdep_acquire(ref)					\
+	do {								\
+		if (rundown_lockdep_tracked(ref))			\
+			lock_acquire_shared(&(ref)->dep_map, 0, 1, NULL,	\
+					    _RET_IP_);			\
+	} while (0)
+#define rundown_lockdep_release(ref)					\
+	do {								\
+		if (rundown_lockdep_tracked(ref) &&			\
+		    lock_is_held(&(ref)->dep_map))			\
+			lock_release(&(ref)->dep_map, _RET_IP_);	\
+	} while (0)
+#define rundown_lockdep_wait(ref)					\
+	rundown_lock_sync(&(ref)->dep_map, _RET_IP_)
+#else
+#define rundown_lockdep_acquire(ref)	do { } while (0)
+#define rundown_lockdep_release(ref)	do { } while (0)
+#define rundown_lockdep_wait(ref)	do { } while (0)
+#endif
 
 #endif /* _RUNDOWN_INTERNAL_H */

@@ -130,7 +130,7 @@ static struct rundown_pcpu_slot *rundown_pcpu_layout(void *buf, size_t size)
 /* Set up @ref in @size bytes; the one place that writes a new object. */
 static void rundown_pcpu_setup(struct rundown_pcpu_ref *ref, size_t size,
 			       const char *name, struct lock_class_key *key,
-			       unsigned long init_site)
+			       unsigned int flags, unsigned long init_site)
 {
 	struct rundown_pcpu_slot *slots;
 	unsigned int cpu;
@@ -151,7 +151,7 @@ static void rundown_pcpu_setup(struct rundown_pcpu_ref *ref, size_t size,
 	ref->slots = slots;
 	atomic_long_set(&ref->shared, 0);
 	ref->size = min_t(size_t, size, UINT_MAX);
-	ref->flags = 0;
+	ref->flags = flags & RUNDOWN_NON_OWNER;
 	ref->name = name;
 	ref->init_site = init_site;
 	if (slots) {
@@ -171,17 +171,20 @@ static void rundown_pcpu_setup(struct rundown_pcpu_ref *ref, size_t size,
  * @size: size of the buffer, normally rundown_pcpu_size()
  * @name: lockdep name of the ref
  * @key: lockdep class key of the ref's init site
+ * @flags: 0 or RUNDOWN_NON_OWNER
  *
- * Use rundown_pcpu_init(), which provides a lockdep key per call site.
+ * Use rundown_pcpu_init() or rundown_pcpu_init_non_owner(), which provide
+ * a lockdep key per call site.
  * Never writes beyond @size bytes; see include/rundown/rundown.h for what a
  * smaller buffer gets.
  *
  * Context: Any context.
  */
 void __rundown_pcpu_init(struct rundown_pcpu_ref *ref, size_t size,
-			 const char *name, struct lock_class_key *key)
+			 const char *name, struct lock_class_key *key,
+			 unsigned int flags)
 {
-	rundown_pcpu_setup(ref, size, name, key, _RET_IP_);
+	rundown_pcpu_setup(ref, size, name, key, flags, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(__rundown_pcpu_init);
 
@@ -190,14 +193,17 @@ EXPORT_SYMBOL_GPL(__rundown_pcpu_init);
  * @gfp: allocation flags
  * @name: lockdep name of the ref
  * @key: lockdep class key of the ref's allocation site
+ * @flags: 0 or RUNDOWN_NON_OWNER
  *
- * Use rundown_pcpu_alloc(), which provides a lockdep key per call site.
+ * Use rundown_pcpu_alloc() or rundown_pcpu_alloc_non_owner(), which provide
+ * a lockdep key per call site.
  *
  * Context: Any context the @gfp flags allow; may sleep with GFP_KERNEL.
  * Return: the new object, or NULL if memory could not be allocated.
  */
 struct rundown_pcpu_ref *__rundown_pcpu_alloc(gfp_t gfp, const char *name,
-					      struct lock_class_key *key)
+					      struct lock_class_key *key,
+					      unsigned int flags)
 {
 	size_t size = rundown_pcpu_size();
 	struct rundown_pcpu_ref *ref;
@@ -205,7 +211,7 @@ struct rundown_pcpu_ref *__rundown_pcpu_alloc(gfp_t gfp, const char *name,
 	ref = kmalloc(size, gfp);
 	if (!ref)
 		return NULL;
-	rundown_pcpu_setup(ref, size, name, key, _RET_IP_);
+	rundown_pcpu_setup(ref, size, name, key, flags, _RET_IP_);
 	ref->flags |= RUNDOWN_PCPU_ALLOCATED;
 	return ref;
 }
@@ -296,6 +302,8 @@ bool rundown_pcpu_acquire_many(struct rundown_pcpu_ref *ref,
 	local_irq_restore(flags);
 	if (unlikely(!live))
 		trace_rundown_acquire_refused(ref, true, count);
+	else
+		rundown_lockdep_acquire(ref);
 	return live;
 }
 EXPORT_SYMBOL_GPL(rundown_pcpu_acquire_many);
@@ -332,6 +340,9 @@ void rundown_pcpu_release_many(struct rundown_pcpu_ref *ref,
 {
 	unsigned long flags, state;
 
+	/* Before the update: the object may be freed right after it. */
+	if (READ_ONCE(ref->state) != RUNDOWN_PCPU_BROKEN)
+		rundown_lockdep_release(ref);
 	local_irq_save(flags);
 	state = READ_ONCE(ref->state);
 	if (unlikely(state != RUNDOWN_PCPU_LIVE)) {
@@ -434,6 +445,9 @@ void rundown_pcpu_wait(struct rundown_pcpu_ref *ref)
 	long holders;
 
 	might_sleep();
+	if (READ_ONCE(ref->state) == RUNDOWN_PCPU_BROKEN)
+		return;
+	rundown_lockdep_wait(ref);
 
 	if (!rundown_pcpu_close(ref))
 		return;

@@ -86,18 +86,21 @@ static_assert(__alignof__(struct rundown_wait_block) > RUNDOWN_ACTIVE);
  * @ref: the ref to initialise
  * @name: lockdep name of the ref
  * @key: lockdep class key of the ref's init site
+ * @flags: 0 or RUNDOWN_NON_OWNER
  *
- * Use rundown_init(), which provides a lockdep key per call site.
+ * Use rundown_init() or rundown_init_non_owner(), which provide a lockdep
+ * key per call site.
  *
  * Context: Any context.
  */
 void __rundown_init(struct rundown_ref *ref, const char *name,
-		    struct lock_class_key *key)
+		    struct lock_class_key *key, unsigned int flags)
 {
 	atomic_long_set(&ref->count, 0);
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	lockdep_init_map(&ref->dep_map, name, key, 0);
 	ref->init_site = _RET_IP_;
+	ref->flags = flags;
 #endif
 }
 EXPORT_SYMBOL_GPL(__rundown_init);
@@ -132,6 +135,7 @@ bool rundown_acquire_many(struct rundown_ref *ref, unsigned int count)
 				   count))
 			return false;
 	} while (!atomic_long_try_cmpxchg(&ref->count, &old, old + add));
+	rundown_lockdep_acquire(ref);
 	return true;
 }
 EXPORT_SYMBOL_GPL(rundown_acquire_many);
@@ -188,8 +192,11 @@ static void rundown_release_waiting(unsigned long old, unsigned int count)
 void rundown_release_many(struct rundown_ref *ref, unsigned int count)
 {
 	unsigned long sub = (unsigned long)count << RUNDOWN_COUNT_SHIFT;
-	long old = atomic_long_read(&ref->count);
+	long old;
 
+	/* Before the update: the ref may be freed right after it. */
+	rundown_lockdep_release(ref);
+	old = atomic_long_read(&ref->count);
 	do {
 		if (unlikely(old & RUNDOWN_ACTIVE)) {
 			rundown_release_waiting(old, count);
@@ -285,6 +292,7 @@ void rundown_wait(struct rundown_ref *ref)
 	long holders;
 
 	might_sleep();
+	rundown_lockdep_wait(ref);
 
 	holders = rundown_close(ref, &wb);
 	if (holders < 0)

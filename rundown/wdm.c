@@ -13,7 +13,16 @@
 #include <linux/lockdep.h>
 #include <rundown/wdm.h>
 
-/* One lockdep class for all refs initialised through the Windows names. */
+/*
+ * wdm.h turns calls of the initialisers into macros with a lockdep key per
+ * call site; the exported functions below serve callers through a pointer
+ * or the parenthesised name, with one class each.
+ */
+#undef ExInitializeRundownProtection
+#undef ExInitializeRundownProtectionCacheAware
+#undef ExAllocateCacheAwareRundownProtection
+
+/* One lockdep class for all refs initialised through these functions. */
 static struct lock_class_key rundown_wdm_key;
 static struct lock_class_key rundown_wdm_ca_key;
 
@@ -27,7 +36,8 @@ static struct lock_class_key rundown_wdm_ca_key;
  */
 VOID ExInitializeRundownProtection(PEX_RUNDOWN_REF RunRef)
 {
-	__rundown_init(RunRef, "EX_RUNDOWN_REF", &rundown_wdm_key);
+	__rundown_init(RunRef, "EX_RUNDOWN_REF", &rundown_wdm_key,
+		       RUNDOWN_NON_OWNER);
 }
 EXPORT_SYMBOL_GPL(ExInitializeRundownProtection);
 
@@ -144,7 +154,8 @@ VOID ExInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefC
 					     SIZE_T RunRefSize)
 {
 	__rundown_pcpu_init(RunRefCacheAware, RunRefSize,
-			    "EX_RUNDOWN_REF_CACHE_AWARE", &rundown_wdm_ca_key);
+			    "EX_RUNDOWN_REF_CACHE_AWARE", &rundown_wdm_ca_key,
+			    RUNDOWN_NON_OWNER);
 }
 EXPORT_SYMBOL_GPL(ExInitializeRundownProtectionCacheAware);
 
@@ -160,7 +171,7 @@ PEX_RUNDOWN_REF_CACHE_AWARE ExAllocateCacheAwareRundownProtection(POOL_TYPE Pool
 								  ULONG PoolTag)
 {
 	return __rundown_pcpu_alloc(GFP_KERNEL, "EX_RUNDOWN_REF_CACHE_AWARE",
-				    &rundown_wdm_ca_key);
+				    &rundown_wdm_ca_key, RUNDOWN_NON_OWNER);
 }
 EXPORT_SYMBOL_GPL(ExAllocateCacheAwareRundownProtection);
 

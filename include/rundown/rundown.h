@@ -19,6 +19,18 @@
  *
  * include/rundown/wdm.h gives the same functions their Windows names.
  *
+ * Lockdep: on lock debugging kernels a ref is a lock class per init site,
+ * in the style of kernfs active references.  Acquire is a read-trylock,
+ * the wait an empty write section (lock_sync()), so lockdep reports a wait
+ * by a thread that holds protection on the same ref, and AB-BA cycles
+ * between a ref and other locks.  That needs each acquire to be released
+ * by the same task: rundown_init() and rundown_pcpu_init()/_alloc() make
+ * such "owner" refs.  Protection that another task or an interrupt handler
+ * releases needs the _non_owner() initialisers: acquires are then not
+ * tracked, the wait still is.  Acquires outside task context are never
+ * tracked.  The Windows initialisers make non-owner refs unless the port
+ * defines RUNDOWN_WDM_OWNER_CHECKS (see wdm.h).
+ *
  * Misuse is reported, never turned into memory corruption.  Each report is a
  * WARN_ONCE() (counted instead of printed while a rundown KUnit test that
  * asked for it is running):
@@ -60,6 +72,7 @@
  * @dep_map: lockdep map (lock debugging kernels only).
  * @init_site: where the ref was initialised, for hung-wait reports (lock
  *	debugging kernels only).
+ * @flags: RUNDOWN_NON_OWNER (lock debugging kernels only).
  *
  * Exactly one pointer-sized word unless lock debugging is enabled, like
  * Windows' EX_RUNDOWN_REF.  Must be pointer-aligned.
@@ -69,14 +82,18 @@ struct rundown_ref {
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	struct lockdep_map	dep_map;
 	unsigned long		init_site;
+	unsigned int		flags;
 #endif
 };
 
 /* The cache-aware object is opaque: size it with rundown_pcpu_size(). */
 struct rundown_pcpu_ref;
 
+/* Flags of the __rundown_*init() functions. */
+#define RUNDOWN_NON_OWNER	0x1U	/* releases may come from another task */
+
 void __rundown_init(struct rundown_ref *ref, const char *name,
-		    struct lock_class_key *key);
+		    struct lock_class_key *key, unsigned int flags);
 
 /**
  * rundown_init() - initialise plain run-down protection
@@ -92,7 +109,25 @@ void __rundown_init(struct rundown_ref *ref, const char *name,
 	do {								\
 		static struct lock_class_key __rundown_key;		\
 									\
-		__rundown_init((ref), #ref, &__rundown_key);		\
+		__rundown_init((ref), #ref, &__rundown_key, 0);		\
+	} while (0)
+
+/**
+ * rundown_init_non_owner() - initialise protection released by anyone
+ * @ref: the ref to initialise
+ *
+ * Like rundown_init(), for protection that may be released by another task
+ * or from interrupt context than the one that acquired it: lockdep does not
+ * track acquires on @ref, only waits.
+ *
+ * Context: Any context.
+ */
+#define rundown_init_non_owner(ref)					\
+	do {								\
+		static struct lock_class_key __rundown_key;		\
+									\
+		__rundown_init((ref), #ref, &__rundown_key,		\
+			       RUNDOWN_NON_OWNER);			\
 	} while (0)
 
 void rundown_reinit(struct rundown_ref *ref);
@@ -105,9 +140,11 @@ void rundown_completed(struct rundown_ref *ref);
 
 size_t rundown_pcpu_size(void);
 void __rundown_pcpu_init(struct rundown_pcpu_ref *ref, size_t size,
-			 const char *name, struct lock_class_key *key);
+			 const char *name, struct lock_class_key *key,
+			 unsigned int flags);
 struct rundown_pcpu_ref *__rundown_pcpu_alloc(gfp_t gfp, const char *name,
-					      struct lock_class_key *key);
+					      struct lock_class_key *key,
+					      unsigned int flags);
 
 /**
  * rundown_pcpu_init() - initialise cache-aware protection in caller memory
@@ -125,7 +162,25 @@ struct rundown_pcpu_ref *__rundown_pcpu_alloc(gfp_t gfp, const char *name,
 	do {								\
 		static struct lock_class_key __rundown_key;		\
 									\
-		__rundown_pcpu_init((ref), (size), #ref, &__rundown_key); \
+		__rundown_pcpu_init((ref), (size), #ref, &__rundown_key, 0); \
+	} while (0)
+
+/**
+ * rundown_pcpu_init_non_owner() - cache-aware, released by anyone
+ * @ref: buffer of @size bytes, pointer-aligned
+ * @size: size of the buffer, normally the value of rundown_pcpu_size()
+ *
+ * Like rundown_pcpu_init(), for protection that may be released by another
+ * task or from interrupt context (see the top of this file).
+ *
+ * Context: Any context.
+ */
+#define rundown_pcpu_init_non_owner(ref, size)				\
+	do {								\
+		static struct lock_class_key __rundown_key;		\
+									\
+		__rundown_pcpu_init((ref), (size), #ref, &__rundown_key, \
+				    RUNDOWN_NON_OWNER);			\
 	} while (0)
 
 /**
@@ -139,7 +194,25 @@ struct rundown_pcpu_ref *__rundown_pcpu_alloc(gfp_t gfp, const char *name,
 	({								\
 		static struct lock_class_key __rundown_key;		\
 									\
-		__rundown_pcpu_alloc((gfp), "rundown_pcpu", &__rundown_key); \
+		__rundown_pcpu_alloc((gfp), "rundown_pcpu", &__rundown_key, 0); \
+	})
+
+/**
+ * rundown_pcpu_alloc_non_owner() - allocate, released by anyone
+ * @gfp: allocation flags
+ *
+ * Like rundown_pcpu_alloc(), for protection that may be released by
+ * another task or from interrupt context (see the top of this file).
+ *
+ * Context: Any context the @gfp flags allow; may sleep with GFP_KERNEL.
+ * Return: the new object, or NULL if memory could not be allocated.
+ */
+#define rundown_pcpu_alloc_non_owner(gfp)				\
+	({								\
+		static struct lock_class_key __rundown_key;		\
+									\
+		__rundown_pcpu_alloc((gfp), "rundown_pcpu", &__rundown_key, \
+				     RUNDOWN_NON_OWNER);		\
 	})
 
 void rundown_pcpu_free(struct rundown_pcpu_ref *ref);

@@ -13,6 +13,16 @@
  * called from hardirq, softirq or with a spinlock held.  The waits may
  * sleep.  Memory from any kernel allocator is "nonpaged".
  *
+ * Lockdep (lock debugging kernels only): every call site of
+ * ExInitializeRundownProtection(), ExInitializeRundownProtectionCacheAware()
+ * and ExAllocateCacheAwareRundownProtection() is its own lock class, and a
+ * wait by a thread that holds locks is checked against the holders.  A
+ * Windows driver may release protection in another thread than the one
+ * that acquired it, so acquires are not tracked (rundown.h's "non-owner"
+ * refs) unless the port defines RUNDOWN_WDM_OWNER_CHECKS before including
+ * this header, promising that every release runs in the acquiring task;
+ * lockdep then also reports a wait by a holder and AB-BA cycles.
+ *
  * Base types: a port that already defines BOOLEAN, ULONG, SIZE_T, VOID,
  * PVOID and POOL_TYPE itself defines RUNDOWN_WDM_HAVE_BASE_TYPES before it
  * includes this header; the header then checks that those types have the
@@ -89,5 +99,41 @@ VOID ExReleaseRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCach
 VOID ExReleaseRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRef, ULONG Count);
 VOID ExWaitForRundownProtectionReleaseCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRef);
 VOID ExRundownCompletedCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);
+
+#ifdef RUNDOWN_WDM_OWNER_CHECKS
+#define RUNDOWN_WDM_INIT_FLAGS	0
+#else
+#define RUNDOWN_WDM_INIT_FLAGS	RUNDOWN_NON_OWNER
+#endif
+
+/* Give each initialisation site its own lockdep class. */
+#define ExInitializeRundownProtection(RunRef)				\
+	do {								\
+		static struct lock_class_key __rundown_key;		\
+									\
+		__rundown_init((RunRef), #RunRef, &__rundown_key,	\
+			       RUNDOWN_WDM_INIT_FLAGS);			\
+	} while (0)
+
+#define ExInitializeRundownProtectionCacheAware(RunRefCacheAware, RunRefSize) \
+	do {								\
+		static struct lock_class_key __rundown_key;		\
+									\
+		__rundown_pcpu_init((RunRefCacheAware), (RunRefSize),	\
+				    #RunRefCacheAware, &__rundown_key,	\
+				    RUNDOWN_WDM_INIT_FLAGS);		\
+	} while (0)
+
+#define ExAllocateCacheAwareRundownProtection(PoolType, PoolTag)	\
+	({								\
+		static struct lock_class_key __rundown_key;		\
+									\
+		(void)(PoolType);					\
+		(void)(PoolTag);					\
+		__rundown_pcpu_alloc(GFP_KERNEL,			\
+				     "EX_RUNDOWN_REF_CACHE_AWARE",	\
+				     &__rundown_key,			\
+				     RUNDOWN_WDM_INIT_FLAGS);		\
+	})
 
 #endif /* _RUNDOWN_WDM_H */
