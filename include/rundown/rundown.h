@@ -90,7 +90,7 @@ struct rundown_ref {
 struct rundown_pcpu_ref;
 
 /* Flags of the __rundown_*init() functions. */
-#define RUNDOWN_NON_OWNER	0x1U	/* releases may come from another task */
+#define RUNDOWN_NON_OWNER	BIT(0)	/* releases may come from another task */
 
 void __rundown_init(struct rundown_ref *ref, const char *name,
 		    struct lock_class_key *key, unsigned int flags);
