@@ -146,8 +146,8 @@ judge()
 }
 
 rd_need_packages
-rd_lock_cache
 rd_prepare_source
+rd_lock qemu
 build_kernel
 build_modules
 make_initramfs

@@ -52,52 +52,61 @@ trap rd_on_exit EXIT
 # Install whatever is missing from RD_PACKAGES (as root), or say what to do.
 rd_need_packages()
 {
-	local pkg missing=()
+	local pkg absent=()
 
 	for pkg in $RD_PACKAGES; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$pkg")
+			grep -q 'install ok installed' || absent+=("$pkg")
 	done
-	[ ${#missing[@]} -eq 0 ] && return 0
+	[ ${#absent[@]} -eq 0 ] && return 0
 
 	if [ "$(id -u)" -ne 0 ]; then
-		rd_say "missing packages: ${missing[*]}"
-		rd_die "run: sudo apt-get install -y ${missing[*]}"
+		rd_say "missing packages: ${absent[*]}"
+		rd_die "run: sudo apt-get install -y ${absent[*]}"
 	fi
-	rd_say "installing ${missing[*]}"
+	rd_say "installing ${absent[*]}"
 	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y "${absent[@]}"
 }
 
-# Serialise runs that share the cache; the lock is dropped at exit.
-rd_lock_cache()
+# rd_lock <name>: serialise the runs that use one build folder of the cache
+# (held until exit).
+rd_lock()
 {
 	mkdir -p "$CACHE"
-	exec 9>"$CACHE/lock"
+	exec 9>"$CACHE/$1.lock"
 	if ! flock -n 9; then
-		rd_say "waiting for another run using $CACHE"
+		rd_say "waiting for another run using $CACHE ($1)"
 		flock 9
 	fi
 }
 
 # Extract the kernel sources once.  The stamp records which tarball was
 # extracted: a half-extracted tree or a new linux-source package is redone,
-# and the build folders made from the old tree are thrown away with it.
+# and the folders made from the old tree are thrown away with it.  Runs
+# share the tree (shared lock, held until exit); extracting is exclusive.
 rd_prepare_source()
 {
 	local want stamp=$CACHE/linux-source-$KVER.stamp
 
+	mkdir -p "$CACHE"
+	exec 8>"$CACHE/source.lock"
+	flock -s 8
 	want=$(stat -c '%n %s %Y' "$KTARBALL")
-	if [ -d "$KSRC" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-		return 0
+	[ -d "$KSRC" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
+
+	flock -x 8
+	if [ ! -d "$KSRC" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+		rd_say "extracting $KTARBALL into $CACHE"
+		rm -rf "$stamp" "$KSRC" "$KSRC.tmp" "$CACHE"/build-* \
+			"$CACHE"/linux-intree-*
+		mkdir -p "$KSRC.tmp"
+		tar -xJf "$KTARBALL" -C "$KSRC.tmp"
+		mv "$KSRC.tmp/linux-source-$KVER" "$KSRC"
+		rmdir "$KSRC.tmp"
+		echo "$want" >"$stamp"
 	fi
-	rd_say "extracting $KTARBALL into $CACHE"
-	rm -rf "$stamp" "$KSRC" "$KSRC.tmp" "$CACHE"/build-*
-	mkdir -p "$KSRC.tmp"
-	tar -xJf "$KTARBALL" -C "$KSRC.tmp"
-	mv "$KSRC.tmp/linux-source-$KVER" "$KSRC"
-	rmdir "$KSRC.tmp"
-	echo "$want" >"$stamp"
+	flock -s 8
 }
 
 # rd_kunit <kunit.py arguments>: run the tree's kunit.py.
