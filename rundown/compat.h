@@ -6,6 +6,7 @@
 #ifndef _RUNDOWN_COMPAT_H
 #define _RUNDOWN_COMPAT_H
 
+#include <linux/lockdep.h>
 #include <linux/version.h>
 
 /* kunit_get_current_test() and named resources in modules: 6.3 and later. */
@@ -15,15 +16,18 @@
 #define RUNDOWN_HAVE_KUNIT_HOOKS 0
 #endif
 
-/* lock_sync(), an empty write section for lockdep: 6.4 and later. */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+/* An empty write section for lockdep; lock_sync() is 6.4 and later. */
+static inline void rundown_lock_sync(struct lockdep_map *map,
+				     unsigned long ip)
+{
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-#define rundown_lock_sync(map, ip)	lock_sync(map, 0, 0, 1, NULL, ip)
+	lock_sync(map, 0, 0, 1, NULL, ip);
 #else
-#define rundown_lock_sync(map, ip)					\
-	do {								\
-		lock_acquire_exclusive(map, 0, 0, NULL, ip);		\
-		lock_release(map, ip);					\
-	} while (0)
+	lock_acquire_exclusive(map, 0, 0, NULL, ip);
+	lock_release(map, ip);
+#endif
+}
 #endif
 
 #endif /* _RUNDOWN_COMPAT_H */

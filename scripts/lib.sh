@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# lib.sh - helpers shared by scripts/kunit-qemu.sh and scripts/kunit-intree.sh.
+# lib.sh - helpers shared by the scripts of scripts/.
 #
 # Source it; it sets REPO (the repository root), CACHE (the cache folder),
 # KVER and KSRC (the extracted kernel source tree) and JOBS.
@@ -159,4 +159,188 @@ with open(sys.argv[1]) as f:
     walk(json.load(f))
 print(counts['PASS'], counts['FAIL'], counts['SKIP'])
 EOF
+}
+
+# ---------------------------------------------------------------------------
+# Stock Debian kernels, consumers, static checks: the helpers of
+# scripts/stock-qemu.sh, demo.sh, check.sh and dkms-check.sh.
+
+# rd_result <prefix> <ok|not ok> <name>: print one check and count it in
+# RD_PASSED or RD_FAILED; rd_finish "$RD_PASSED" "$RD_FAILED" ends the run.
+RD_PASSED=0
+RD_FAILED=0
+rd_result()
+{
+	if [ "$2" = ok ]; then
+		RD_PASSED=$((RD_PASSED + 1))
+	else
+		RD_FAILED=$((RD_FAILED + 1))
+	fi
+	echo "$1: $2 - $3"
+}
+
+# rd_check <prefix> <name> <command>...: run the command (its output is
+# shown), count it as a check that passes if the command succeeds.
+rd_check()
+{
+	local prefix=$1 name=$2
+
+	shift 2
+	if "$@"; then
+		rd_result "$prefix" ok "$name"
+	else
+		rd_result "$prefix" "not ok" "$name"
+	fi
+}
+
+# rd_tmpdir: make RD_TMP, a folder removed at exit (the exit summary of
+# rd_on_exit is kept).
+rd_tmpdir()
+{
+	RD_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rundown.XXXXXX")
+	trap rd_exit_tmpdir EXIT
+}
+
+rd_exit_tmpdir()
+{
+	local rc=$?
+
+	rm -rf "$RD_TMP"
+	(exit $rc)
+	rd_on_exit
+}
+
+# rd_stock_release <6.1|6.12>: the release (uname -r) of the stock Debian
+# kernel of that series: for 6.1 the one the linux-headers-amd64
+# metapackage depends on, for 6.12 the newest whose unsigned image and
+# headers apt knows.
+rd_stock_release()
+{
+	local series=$1 rel=
+
+	case $series in
+	6.1)
+		rel=$(apt-cache depends linux-headers-amd64 2>/dev/null |
+		      sed -n 's/^ *Depends: linux-headers-\(6\.1\.[^ ]*\)$/\1/p' |
+		      head -n 1)
+		;;
+	6.12)
+		rel=$(apt-cache pkgnames linux-image-6.12. 2>/dev/null |
+		      sed -n 's/^linux-image-\(6\.12\.[0-9]*+deb12-amd64\)-unsigned$/\1/p' |
+		      sort -V | while read -r r; do
+				apt-cache show "linux-headers-$r" >/dev/null 2>&1 &&
+					echo "$r"
+			done | tail -n 1)
+		;;
+	esac
+	[ -n "$rel" ] ||
+		rd_die "apt knows no Debian $series kernel: run apt-get update"
+	echo "$rel"
+}
+
+# rd_stock_kdir <release>: the headers (kernel build folder) of a release.
+rd_stock_kdir()
+{
+	echo "/usr/src/linux-headers-$1"
+}
+
+# rd_stock_need <release> [image]: install the headers of a stock kernel,
+# and with "image" the kernel itself (the unsigned package, unless an image
+# of that release is installed already).
+rd_stock_need()
+{
+	local rel=$1 pkgs="linux-headers-$1"
+
+	if [ "${2:-}" = image ] && [ ! -f "/boot/vmlinuz-$rel" ]; then
+		pkgs="$pkgs linux-image-$rel-unsigned"
+	fi
+	RD_PACKAGES=$pkgs rd_need_packages
+}
+
+# rd_copy_sources <dir>: copy what Kbuild needs (sources, Kbuild files, the
+# examples' Makefile) to <dir>, so that objects stay out of the working
+# tree.  Only changed files get a new mtime: rebuilds are incremental.
+rd_copy_sources()
+{
+	mkdir -p "$1"
+	rsync -r --checksum --delete --prune-empty-dirs --exclude=/.git \
+		--exclude='*.mod.c' --include='*/' --include='*.[ch]' \
+		--include=Kbuild --include=/examples/Makefile --exclude='*' \
+		"$REPO/" "$1/"
+}
+
+# rd_build <kdir> <dir> <log> [make arguments]: copy the sources to <dir>,
+# build rundown there with W=1, then the examples against it through
+# examples/Makefile, the way a consumer builds.  The output goes to <log>;
+# false if a build fails or prints a warning.
+rd_build()
+{
+	local kdir=$1 dir=$2 log=$3
+
+	shift 3
+	rd_copy_sources "$dir"
+	if ! { make -C "$kdir" M="$dir" W=1 -j"$JOBS" "$@" modules &&
+	       make -C "$dir/examples" KDIR="$kdir" RUNDOWN_DIR="$dir" W=1 \
+		    -j"$JOBS" "$@" modules; } >"$log" 2>&1; then
+		cat "$log"
+		return 1
+	fi
+	! grep -iE 'warning:' "$log"
+}
+
+# rd_initramfs <out.cpio.gz> <init> <file>...: a busybox initramfs with
+# <init> as /init and the files (modules) in /lib/modules.  No root needed:
+# the kernel's built-in initramfs provides /dev/console.
+rd_initramfs()
+{
+	local out=$1 init=$2 root applet
+
+	shift 2
+	root=$(mktemp -d "${TMPDIR:-/tmp}/rundown-initramfs.XXXXXX")
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules}
+	cp /bin/busybox "$root/bin/"
+	for applet in $(/bin/busybox --list); do
+		[ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
+	done
+	cp "$init" "$root/init"
+	chmod 755 "$root/init"
+	cp "$@" "$root/lib/modules/"
+	(cd "$root" && find . | cpio --quiet -o -H newc -R 0:0) |
+		gzip -1 >"$out"
+	rm -rf "$root"
+}
+
+# rd_qemu <kernel> <initrd> <log> <timeout> <cpus> <kernel arguments>: boot
+# under timeout with TCG; the console goes to <log> without its CRs, and to
+# stdout too with RUNDOWN_VERBOSE=1.  Returns QEMU's (or timeout's) status.
+rd_qemu()
+{
+	local kernel=$1 initrd=$2 log=$3 timeout=$4 cpus=$5 out=/dev/null
+	local rc=0
+
+	shift 5
+	[ "${RUNDOWN_VERBOSE:-0}" = 1 ] && out=/dev/stdout
+	timeout --kill-after=10 "$timeout" \
+		qemu-system-x86_64 -accel tcg -smp "$cpus" -m 1024 \
+			-nographic -no-reboot -kernel "$kernel" \
+			-initrd "$initrd" -append "console=ttyS0 panic=-1 $*" \
+			</dev/null 2>&1 | tr -d '\r' | tee "$log" >"$out" ||
+		rc=$?
+	return $rc
+}
+
+# rd_checkpatch_ignores <path>: the checkpatch types that
+# scripts/checkpatch-exceptions lets <path> (relative to REPO) break, as a
+# comma-separated list.
+rd_checkpatch_ignores()
+{
+	local glob type reason types=
+
+	while read -r glob type reason; do
+		case $glob in '' | '#'*) continue ;; esac
+		[ -n "$reason" ] || rd_die "checkpatch-exceptions: no reason for $glob $type"
+		# shellcheck disable=SC2053 # the glob is a pattern
+		[[ $1 == $glob ]] && types=${types:+$types,}$type
+	done <"$REPO/scripts/checkpatch-exceptions"
+	echo "$types"
 }
