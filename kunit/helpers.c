@@ -724,6 +724,29 @@ void rd_check_blocking_wait(struct kunit *test, const struct rd_flavour *fl,
 }
 
 /**
+ * rd_blocking_wait() - run a wait on @ref that has to block
+ * @test: the running test
+ * @fl: flavour
+ * @ref: a live ref without holders
+ *
+ * One holder (this task), a waiter that blocks, the release: the wait
+ * returns, leaving @ref run down after a wait that slept.
+ */
+void rd_blocking_wait(struct kunit *test, const struct rd_flavour *fl,
+		      void *ref)
+{
+	struct rd_waiter *w;
+
+	KUNIT_ASSERT_TRUE(test, fl->acquire(ref));
+	w = rd_waiter_start(test, fl, ref, 1);
+	KUNIT_ASSERT_TRUE(test, rd_poll(rd_waiter_blocked(w), RD_TIMEOUT_MS));
+	fl->release(ref);
+	rd_waiter_released(w, 1);
+	KUNIT_ASSERT_TRUE(test, rd_waiter_finish(w));
+	rd_waiter_reap(test, w);
+}
+
+/**
  * rd_expect_slots() - white-box check of every per-CPU counter
  * @test: the running test
  * @ref: cache-aware object with slots

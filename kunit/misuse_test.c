@@ -17,11 +17,6 @@
 #include <rundown/wdm.h>
 #include "tests.h"
 
-static unsigned long raw(PEX_RUNDOWN_REF ref)
-{
-	return atomic_long_read(&ref->count);
-}
-
 /*
  * §4 item 15: a release without acquire, or of more than is held, is
  * refused: the count stays, and a later wait does not hang on a phantom
@@ -34,20 +29,20 @@ static void misuse_plain_release_without_acquire_is_refused(struct kunit *test)
 
 	ExReleaseRundownProtection(ref);
 	RD_EXPECT_MISUSE(test, 1);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 
 	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtection(ref));
 	ExReleaseRundownProtectionEx(ref, 2);
 	RD_EXPECT_MISUSE(test, 2);
-	KUNIT_EXPECT_EQ(test, raw(ref), 2UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 2UL);
 	ExReleaseRundownProtection(ref);
 	RD_EXPECT_MISUSE(test, 2);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 
 	nvcsw = rd_nvcsw();
 	ExWaitForRundownProtectionRelease(ref);
 	KUNIT_EXPECT_EQ_MSG(test, rd_nvcsw(), nvcsw, "the wait slept");
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 	RD_EXPECT_MISUSE(test, 2);
 }
 
@@ -64,11 +59,11 @@ static void misuse_plain_release_beyond_waiting_holders_is_refused(struct kunit 
 	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtection(ref));
 	w = rd_waiter_start(test, &rd_plain_wdm, ref, 1);
 	KUNIT_ASSERT_TRUE(test, rd_poll(rd_waiter_blocked(w), RD_TIMEOUT_MS));
-	word = raw(ref);
+	word = rd_word(ref);
 
 	ExReleaseRundownProtectionEx(ref, 2);
 	RD_EXPECT_MISUSE(test, 1);
-	KUNIT_EXPECT_EQ(test, raw(ref), word);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), word);
 	msleep(RD_STAY_BLOCKED_MS);
 	KUNIT_EXPECT_FALSE_MSG(test, rd_waiter_done(w),
 			       "the refused release ended the wait");
@@ -76,7 +71,7 @@ static void misuse_plain_release_beyond_waiting_holders_is_refused(struct kunit 
 	ExReleaseRundownProtection(ref);
 	rd_waiter_released(w, 1);
 	KUNIT_ASSERT_TRUE(test, rd_waiter_finish(w));
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 	RD_EXPECT_MISUSE(test, 1);
 }
 
@@ -87,25 +82,18 @@ static void misuse_plain_release_beyond_waiting_holders_is_refused(struct kunit 
 static void misuse_plain_release_after_wait_is_refused(struct kunit *test)
 {
 	PEX_RUNDOWN_REF ref = rd_plain_wdm.create(test, RUNDOWN_NON_OWNER);
-	struct rd_waiter *w;
 
 	ExWaitForRundownProtectionRelease(ref);
 	ExReleaseRundownProtection(ref);
 	RD_EXPECT_MISUSE(test, 1);
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 
 	ExReInitializeRundownProtection(ref);
-	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtection(ref));
-	w = rd_waiter_start(test, &rd_plain_wdm, ref, 1);
-	KUNIT_ASSERT_TRUE(test, rd_poll(rd_waiter_blocked(w), RD_TIMEOUT_MS));
-	ExReleaseRundownProtection(ref);
-	rd_waiter_released(w, 1);
-	KUNIT_ASSERT_TRUE(test, rd_waiter_finish(w));
-	rd_waiter_reap(test, w);
+	rd_blocking_wait(test, &rd_plain_wdm, ref);
 
 	ExReleaseRundownProtectionEx(ref, 3);
 	RD_EXPECT_MISUSE(test, 2);
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 	KUNIT_EXPECT_FALSE(test, ExAcquireRundownProtection(ref));
 }
 
@@ -120,22 +108,22 @@ static void misuse_plain_reinit_on_live_ref_is_refused(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtectionEx(ref, 2));
 	ExReInitializeRundownProtection(ref);
 	RD_EXPECT_MISUSE(test, 1);
-	KUNIT_EXPECT_EQ(test, raw(ref), 4UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 4UL);
 	ExRundownCompleted(ref);
 	RD_EXPECT_MISUSE(test, 2);
-	KUNIT_EXPECT_EQ(test, raw(ref), 4UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 4UL);
 	ExReleaseRundownProtectionEx(ref, 2);
 
 	ExRundownCompleted(ref);
 	RD_EXPECT_MISUSE(test, 3);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 	ExReInitializeRundownProtection(ref);
 	RD_EXPECT_MISUSE(test, 4);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 	KUNIT_EXPECT_TRUE(test, ExAcquireRundownProtection(ref));
 	ExReleaseRundownProtection(ref);
 	ExWaitForRundownProtectionRelease(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 	RD_EXPECT_MISUSE(test, 4);
 }
 
@@ -152,13 +140,13 @@ static void misuse_plain_reinit_during_wait_is_refused(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtection(ref));
 	w = rd_waiter_start(test, &rd_plain_wdm, ref, 1);
 	KUNIT_ASSERT_TRUE(test, rd_poll(rd_waiter_blocked(w), RD_TIMEOUT_MS));
-	word = raw(ref);
+	word = rd_word(ref);
 
 	ExReInitializeRundownProtection(ref);
 	RD_EXPECT_MISUSE(test, 1);
 	ExRundownCompleted(ref);
 	RD_EXPECT_MISUSE(test, 2);
-	KUNIT_EXPECT_EQ(test, raw(ref), word);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), word);
 	msleep(RD_STAY_BLOCKED_MS);
 	KUNIT_EXPECT_FALSE(test, rd_waiter_done(w));
 	RD_EXPECT_REFUSED(test, &rd_plain_wdm, ref, 1);
@@ -166,7 +154,7 @@ static void misuse_plain_reinit_during_wait_is_refused(struct kunit *test)
 	ExReleaseRundownProtection(ref);
 	rd_waiter_released(w, 1);
 	KUNIT_ASSERT_TRUE(test, rd_waiter_finish(w));
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 	RD_EXPECT_MISUSE(test, 2);
 }
 
@@ -182,26 +170,26 @@ static void misuse_plain_acquire_overflow_is_refused(struct kunit *test)
 
 	atomic_long_set(&ref->count, RD_PLAIN_COUNT_MAX - RUNDOWN_COUNT_INC);
 	KUNIT_EXPECT_TRUE(test, rundown_acquire(ref));
-	KUNIT_EXPECT_EQ(test, raw(ref), RD_PLAIN_COUNT_MAX);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), RD_PLAIN_COUNT_MAX);
 	RD_EXPECT_MISUSE(test, 0);
 
 	KUNIT_EXPECT_FALSE(test, rundown_acquire(ref));
 	RD_EXPECT_MISUSE(test, 1);
 	KUNIT_EXPECT_FALSE(test, ExAcquireRundownProtectionEx(ref, U32_MAX));
 	RD_EXPECT_MISUSE(test, 2);
-	KUNIT_EXPECT_EQ(test, raw(ref), RD_PLAIN_COUNT_MAX);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), RD_PLAIN_COUNT_MAX);
 	KUNIT_EXPECT_TRUE(test, rundown_acquire_many(ref, 0));
-	KUNIT_EXPECT_EQ(test, raw(ref), RD_PLAIN_COUNT_MAX);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), RD_PLAIN_COUNT_MAX);
 
 	rundown_release(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), RD_PLAIN_COUNT_MAX - RUNDOWN_COUNT_INC);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), RD_PLAIN_COUNT_MAX - RUNDOWN_COUNT_INC);
 	KUNIT_EXPECT_TRUE(test, rundown_acquire(ref));
 	RD_EXPECT_MISUSE(test, 2);
 
 	/* White-box: drop the fake holders so that the ref can run down. */
 	atomic_long_set(&ref->count, 0);
 	rundown_wait(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), RUNDOWN_ACTIVE);
 }
 
 /* A buffer of @size useful bytes followed by canary, all canary at first. */

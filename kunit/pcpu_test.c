@@ -194,21 +194,6 @@ static void pcpu_acquire_ex_moves_own_slot_by_count(struct kunit *test)
 	rd_expect_slots(test, ref, -1, 0, -1, 0);
 }
 
-/* Run a wait that has to block on @ref: one holder released after it. */
-static void blocking_wait(struct kunit *test, const struct rd_flavour *fl,
-			  void *ref)
-{
-	struct rd_waiter *w;
-
-	KUNIT_ASSERT_TRUE(test, fl->acquire(ref));
-	w = rd_waiter_start(test, fl, ref, 1);
-	KUNIT_ASSERT_TRUE(test, rd_poll(rd_waiter_blocked(w), RD_TIMEOUT_MS));
-	fl->release(ref);
-	rd_waiter_released(w, 1);
-	KUNIT_ASSERT_TRUE(test, rd_waiter_finish(w));
-	rd_waiter_reap(test, w);
-}
-
 /*
  * §4 item 37, adapted: after a wait that blocked, a second wait without
  * RundownCompleted returns at once (no assertion as in ReactOS), and so
@@ -219,7 +204,7 @@ static void pcpu_second_wait_is_noop(struct kunit *test)
 	PEX_RUNDOWN_REF_CACHE_AWARE ref = rd_pcpu_wdm.create(test, RUNDOWN_NON_OWNER);
 	unsigned long nvcsw;
 
-	blocking_wait(test, &rd_pcpu_wdm, ref);
+	rd_blocking_wait(test, &rd_pcpu_wdm, ref);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(ref->state), RUNDOWN_PCPU_DEAD);
 	nvcsw = rd_nvcsw();
 	ExWaitForRundownProtectionReleaseCacheAware(ref);
@@ -239,7 +224,7 @@ static void pcpu_completed_after_wait_keeps_run_down(struct kunit *test)
 	PEX_RUNDOWN_REF_CACHE_AWARE ref = rd_pcpu_wdm.create(test, RUNDOWN_NON_OWNER);
 	unsigned long nvcsw;
 
-	blocking_wait(test, &rd_pcpu_wdm, ref);
+	rd_blocking_wait(test, &rd_pcpu_wdm, ref);
 	ExRundownCompletedCacheAware(ref);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(ref->state), RUNDOWN_PCPU_DEAD);
 	KUNIT_EXPECT_FALSE(test, ExAcquireRundownProtectionCacheAware(ref));
@@ -268,7 +253,7 @@ static void pcpu_reinit_after_wait_allows_acquire(struct kunit *test)
 		KUNIT_ASSERT_TRUE(test, rd_acquire_on(test, a, &rd_pcpu_wdm, ref, 1));
 		rd_release_on(test, b, &rd_pcpu_wdm, ref, 1);
 		if (round & 1)
-			blocking_wait(test, &rd_pcpu_wdm, ref);
+			rd_blocking_wait(test, &rd_pcpu_wdm, ref);
 		else
 			ExWaitForRundownProtectionReleaseCacheAware(ref);
 		KUNIT_EXPECT_EQ(test, READ_ONCE(ref->state), RUNDOWN_PCPU_DEAD);

@@ -13,11 +13,6 @@
 #include <rundown/wdm.h>
 #include "tests.h"
 
-static unsigned long raw(PEX_RUNDOWN_REF ref)
-{
-	return atomic_long_read(&ref->count);
-}
-
 static PEX_RUNDOWN_REF new_ref(struct kunit *test)
 {
 	return rd_plain_wdm.create(test, RUNDOWN_NON_OWNER);
@@ -44,11 +39,11 @@ static void plain_init_sets_zero_and_acquire_succeeds(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ref);
 	memset(ref, 0xff, sizeof(*ref));
 	ExInitializeRundownProtection(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 	KUNIT_EXPECT_TRUE(test, ExAcquireRundownProtection(ref));
-	KUNIT_EXPECT_EQ(test, raw(ref), 2UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 2UL);
 	ExReleaseRundownProtection(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 }
 
 /* §4 item 2: k acquires give 2k, k releases give 0 again. */
@@ -59,11 +54,11 @@ static void plain_acquire_adds_two_per_holder(struct kunit *test)
 
 	for (k = 1; k <= 5; k++) {
 		KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtection(ref));
-		KUNIT_EXPECT_EQ(test, raw(ref), 2 * k);
+		KUNIT_EXPECT_EQ(test, rd_word(ref), 2 * k);
 	}
 	for (k = 5; k >= 1; k--) {
 		ExReleaseRundownProtection(ref);
-		KUNIT_EXPECT_EQ(test, raw(ref), 2 * (k - 1));
+		KUNIT_EXPECT_EQ(test, rd_word(ref), 2 * (k - 1));
 	}
 }
 
@@ -73,24 +68,24 @@ static void plain_acquire_ex_adds_two_per_count(struct kunit *test)
 	PEX_RUNDOWN_REF ref = new_ref(test);
 
 	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtectionEx(ref, 3));
-	KUNIT_EXPECT_EQ(test, raw(ref), 6UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 6UL);
 	ExReleaseRundownProtection(ref);
 	ExReleaseRundownProtection(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), 2UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 2UL);
 	ExReleaseRundownProtection(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 
 	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtection(ref));
 	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtection(ref));
 	ExReleaseRundownProtectionEx(ref, 2);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 
 	KUNIT_ASSERT_TRUE(test, rundown_acquire_many(ref, 4));
-	KUNIT_EXPECT_EQ(test, raw(ref), 8UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 8UL);
 	ExReleaseRundownProtectionEx(ref, 3);
-	KUNIT_EXPECT_EQ(test, raw(ref), 2UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 2UL);
 	rundown_release(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 }
 
 /*
@@ -106,17 +101,17 @@ static void plain_acquire_ex_fails_without_change_when_run_down(struct kunit *te
 	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtection(ref));
 	w = rd_waiter_start(test, &rd_plain_wdm, ref, 1);
 	KUNIT_ASSERT_TRUE(test, rd_poll(rd_waiter_blocked(w), RD_TIMEOUT_MS));
-	during = raw(ref);
+	during = rd_word(ref);
 	KUNIT_EXPECT_TRUE(test, during & EX_RUNDOWN_ACTIVE);
 	KUNIT_EXPECT_NE(test, during, EX_RUNDOWN_ACTIVE);
 	RD_EXPECT_REFUSED(test, &rd_plain_wdm, ref, 5);
-	KUNIT_EXPECT_EQ(test, raw(ref), during);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), during);
 
 	ExReleaseRundownProtection(ref);
 	rd_waiter_released(w, 1);
 	KUNIT_ASSERT_TRUE(test, rd_waiter_finish(w));
 	KUNIT_EXPECT_FALSE(test, ExAcquireRundownProtectionEx(ref, 5));
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 }
 
 /*
@@ -128,15 +123,15 @@ static void plain_acquire_ex_zero_only_tests_state(struct kunit *test)
 	PEX_RUNDOWN_REF ref = new_ref(test);
 
 	KUNIT_EXPECT_TRUE(test, ExAcquireRundownProtectionEx(ref, 0));
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtectionEx(ref, 2));
 	KUNIT_EXPECT_TRUE(test, ExAcquireRundownProtectionEx(ref, 0));
-	KUNIT_EXPECT_EQ(test, raw(ref), 4UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 4UL);
 	ExReleaseRundownProtectionEx(ref, 2);
 
 	ExWaitForRundownProtectionRelease(ref);
 	KUNIT_EXPECT_FALSE(test, ExAcquireRundownProtectionEx(ref, 0));
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 }
 
 /*
@@ -153,9 +148,9 @@ static void plain_wait_without_holders_returns_at_once(struct kunit *test)
 	nvcsw = rd_nvcsw();
 	ExWaitForRundownProtectionRelease(ref);
 	KUNIT_EXPECT_EQ_MSG(test, rd_nvcsw(), nvcsw, "the wait slept");
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 	KUNIT_EXPECT_FALSE(test, ExAcquireRundownProtection(ref));
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 }
 
 /*
@@ -180,7 +175,7 @@ static void plain_acquire_fails_after_wait(struct kunit *test)
 	ExRundownCompleted(ref);
 	KUNIT_EXPECT_FALSE(test, ExAcquireRundownProtection(ref));
 	KUNIT_EXPECT_FALSE(test, ExAcquireRundownProtectionEx(ref, 2));
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 }
 
 /*
@@ -196,13 +191,13 @@ static void plain_second_wait_after_quick_wait_is_noop(struct kunit *test)
 	nvcsw = rd_nvcsw();
 	ExWaitForRundownProtectionRelease(ref);
 	KUNIT_EXPECT_EQ_MSG(test, rd_nvcsw(), nvcsw, "the second wait slept");
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 
 	ExRundownCompleted(ref);
 	nvcsw = rd_nvcsw();
 	ExWaitForRundownProtectionRelease(ref);
 	KUNIT_EXPECT_EQ_MSG(test, rd_nvcsw(), nvcsw, "the third wait slept");
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 }
 
 /*
@@ -212,21 +207,15 @@ static void plain_second_wait_after_quick_wait_is_noop(struct kunit *test)
 static void plain_second_wait_after_blocking_wait_is_noop(struct kunit *test)
 {
 	PEX_RUNDOWN_REF ref = new_ref(test);
-	struct rd_waiter *w;
 	unsigned long nvcsw;
 
-	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtection(ref));
-	w = rd_waiter_start(test, &rd_plain_wdm, ref, 1);
-	KUNIT_ASSERT_TRUE(test, rd_poll(rd_waiter_blocked(w), RD_TIMEOUT_MS));
-	ExReleaseRundownProtection(ref);
-	rd_waiter_released(w, 1);
-	KUNIT_ASSERT_TRUE(test, rd_waiter_finish(w));
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	rd_blocking_wait(test, &rd_plain_wdm, ref);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 
 	nvcsw = rd_nvcsw();
 	ExWaitForRundownProtectionRelease(ref);
 	KUNIT_EXPECT_EQ_MSG(test, rd_nvcsw(), nvcsw, "the second wait slept");
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 	KUNIT_EXPECT_FALSE(test, ExAcquireRundownProtection(ref));
 }
 
@@ -237,23 +226,17 @@ static void plain_second_wait_after_blocking_wait_is_noop(struct kunit *test)
 static void plain_completed_after_wait_keeps_run_down(struct kunit *test)
 {
 	PEX_RUNDOWN_REF ref = new_ref(test);
-	struct rd_waiter *w;
 	unsigned long nvcsw;
 
-	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtection(ref));
-	w = rd_waiter_start(test, &rd_plain_wdm, ref, 1);
-	KUNIT_ASSERT_TRUE(test, rd_poll(rd_waiter_blocked(w), RD_TIMEOUT_MS));
-	ExReleaseRundownProtection(ref);
-	rd_waiter_released(w, 1);
-	KUNIT_ASSERT_TRUE(test, rd_waiter_finish(w));
+	rd_blocking_wait(test, &rd_plain_wdm, ref);
 
 	ExRundownCompleted(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 	KUNIT_EXPECT_FALSE(test, ExAcquireRundownProtection(ref));
 	nvcsw = rd_nvcsw();
 	ExWaitForRundownProtectionRelease(ref);
 	KUNIT_EXPECT_EQ_MSG(test, rd_nvcsw(), nvcsw, "the wait slept");
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 }
 
 /*
@@ -264,31 +247,25 @@ static void plain_completed_after_wait_keeps_run_down(struct kunit *test)
 static void plain_reinit_after_wait_allows_acquire(struct kunit *test)
 {
 	struct rundown_ref *ref = rd_plain->create(test, RD_OWNER);
-	struct rd_waiter *w;
 	int round;
 
 	for (round = 0; round < 3; round++) {
 		KUNIT_ASSERT_TRUE(test, rundown_acquire(ref));
 		rundown_release(ref);
 		rundown_wait(ref);
-		KUNIT_EXPECT_EQ(test, raw(ref), RUNDOWN_ACTIVE);
+		KUNIT_EXPECT_EQ(test, rd_word(ref), RUNDOWN_ACTIVE);
 		rundown_reinit(ref);
-		KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+		KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 	}
 
-	KUNIT_ASSERT_TRUE(test, rundown_acquire(ref));
-	w = rd_waiter_start(test, rd_plain, ref, 1);
-	KUNIT_ASSERT_TRUE(test, rd_poll(rd_waiter_blocked(w), RD_TIMEOUT_MS));
-	rundown_release(ref);
-	rd_waiter_released(w, 1);
-	KUNIT_ASSERT_TRUE(test, rd_waiter_finish(w));
+	rd_blocking_wait(test, rd_plain, ref);
 	rundown_reinit(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 	KUNIT_EXPECT_TRUE(test, rundown_acquire(ref));
-	KUNIT_EXPECT_EQ(test, raw(ref), 2UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 2UL);
 	rundown_release(ref);
 	rundown_wait(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), RUNDOWN_ACTIVE);
 }
 
 /* §4 item 13: ReInitialize after Wait and Completed re-enables acquires. */
@@ -299,11 +276,11 @@ static void plain_reinit_after_completed_allows_acquire(struct kunit *test)
 	ExWaitForRundownProtectionRelease(ref);
 	ExRundownCompleted(ref);
 	ExReInitializeRundownProtection(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 	KUNIT_EXPECT_TRUE(test, ExAcquireRundownProtection(ref));
-	KUNIT_EXPECT_EQ(test, raw(ref), 2UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 2UL);
 	ExReleaseRundownProtection(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 }
 
 /*
@@ -316,15 +293,15 @@ static void plain_acquire_ex_largest_count(struct kunit *test)
 	unsigned long step = 2UL * U32_MAX;
 
 	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtectionEx(ref, U32_MAX));
-	KUNIT_EXPECT_EQ(test, raw(ref), step);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), step);
 	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtectionEx(ref, U32_MAX));
-	KUNIT_EXPECT_EQ(test, raw(ref), 2 * step);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 2 * step);
 	ExReleaseRundownProtectionEx(ref, U32_MAX);
-	KUNIT_EXPECT_EQ(test, raw(ref), step);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), step);
 	ExReleaseRundownProtectionEx(ref, U32_MAX);
-	KUNIT_EXPECT_EQ(test, raw(ref), 0UL);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
 	ExWaitForRundownProtectionRelease(ref);
-	KUNIT_EXPECT_EQ(test, raw(ref), EX_RUNDOWN_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
 }
 
 /*

@@ -176,6 +176,8 @@ struct task_struct *rd_kthread_start(struct kunit *test, int (*fn)(void *),
 				     void *arg, int cpu);
 void rd_kthread_stop(struct kunit *test, struct task_struct *task);
 
+void rd_blocking_wait(struct kunit *test, const struct rd_flavour *fl,
+		      void *ref);
 void rd_check_blocking_wait(struct kunit *test, const struct rd_flavour *fl,
 			    void *ref);
 void rd_expect_slots(struct kunit *test, const struct rundown_pcpu_ref *ref,
@@ -210,6 +212,12 @@ void rd_release_on(struct kunit *test, int cpu, const struct rd_flavour *fl,
 			__rd_fl->release_many(__rd_ref, __rd_n);	\
 		}							\
 	} while (0)
+
+/* White-box: the word of a plain ref. */
+static inline unsigned long rd_word(const struct rundown_ref *ref)
+{
+	return atomic_long_read(&ref->count);
+}
 
 /* Voluntary context switches of the test thread: a sleep adds one. */
 static inline unsigned long rd_nvcsw(void)
