@@ -42,18 +42,14 @@ build_kernel()
 		rd_die "fix the dependencies in $KUNITCONFIG"
 }
 
-# The modules, built from a copy of the sources so that the kernel's
-# objects stay out of the working tree (and out of other engineers' way).
-# rsync copies only what changed, with a new mtime, so Kbuild rebuilds just
-# that.  Any compiler or modpost warning fails the run.
+# The modules, built from a copy of the sources (rd_copy_sources) so that
+# the kernel's objects stay out of the working tree and out of other
+# engineers' way.  Any compiler or modpost warning fails the run.
 build_modules()
 {
 	local out=$CACHE/modules.log ko
 
-	mkdir -p "$MODDIR"
-	rsync -r --checksum --delete --prune-empty-dirs --exclude=/.git \
-		--exclude='*.mod.c' --include='*/' --include='*.[ch]' \
-		--include=Kbuild --exclude='*' "$REPO/" "$MODDIR/"
+	rd_copy_sources "$MODDIR"
 	rd_say "building the modules in $MODDIR (a copy of $REPO)"
 	make -C "$KBUILD" M="$MODDIR" -j"$JOBS" modules 2>&1 | tee "$out"
 	if grep -i 'warning:' "$out"; then
@@ -64,44 +60,16 @@ build_modules()
 	done
 }
 
-# A gzip'ed newc initramfs, made with the kernel's gen_init_cpio so that
-# /dev/console needs no root: static busybox, the modules and /init.
-make_initramfs()
-{
-	local list=$CACHE/initramfs.list applet dir
-
-	{
-		for dir in /bin /dev /proc /sys /lib /lib/modules /tmp; do
-			echo "dir $dir 755 0 0"
-		done
-		echo "nod /dev/console 600 0 0 c 5 1"
-		echo "file /bin/busybox /bin/busybox 755 0 0"
-		for applet in $(/bin/busybox --list); do
-			[ "$applet" = busybox ] ||
-				echo "slink /bin/$applet busybox 777 0 0"
-		done
-		echo "file /init $REPO/scripts/kunit-qemu.init 755 0 0"
-		echo "file /lib/modules/rundown.ko $MODDIR/rundown/rundown.ko 644 0 0"
-		echo "file /lib/modules/rundown_kunit.ko $MODDIR/kunit/rundown_kunit.ko 644 0 0"
-	} >"$list"
-	"$KBUILD/usr/gen_init_cpio" "$list" | gzip -9 >"$INITRAMFS"
-}
-
-# Boot under timeout; the console goes to $LOG without its CRs.
+# Boot with the modules and scripts/kunit-qemu.init in an initramfs.
 boot()
 {
-	local rc=0 out=/dev/null start=$SECONDS
+	local rc=0 start=$SECONDS
 
-	[ "${RUNDOWN_VERBOSE:-0}" = 1 ] && out=/dev/stdout
+	rd_initramfs "$INITRAMFS" "$REPO/scripts/kunit-qemu.init" \
+		"$MODDIR/rundown/rundown.ko" "$MODDIR/kunit/rundown_kunit.ko"
 	rd_say "booting on $SMP CPUs (TCG, timeout ${TIMEOUT}s), console in $LOG"
-	timeout --kill-after=10 "$TIMEOUT" \
-		qemu-system-x86_64 -accel tcg -smp "$SMP" -m 1024 \
-			-nographic -no-reboot \
-			-kernel "$KBUILD/arch/x86/boot/bzImage" \
-			-initrd "$INITRAMFS" \
-			-append "console=ttyS0 panic=-1 oops=panic" \
-			</dev/null 2>&1 | tr -d '\r' | tee "$LOG" >"$out" ||
-		rc=$?
+	rd_qemu "$KBUILD/arch/x86/boot/bzImage" "$INITRAMFS" "$LOG" \
+		"$TIMEOUT" "$SMP" oops=panic || rc=$?
 	rd_say "QEMU ran for $((SECONDS - start)) s"
 	return $rc
 }
@@ -150,7 +118,6 @@ rd_prepare_source
 rd_lock qemu
 build_kernel
 build_modules
-make_initramfs
 boot_rc=0
 boot || boot_rc=$?
 judge "$boot_rc"
