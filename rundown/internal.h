@@ -116,19 +116,27 @@ long rundown_pcpu_holders(const struct rundown_pcpu_ref *ref);
 /*
  * Lockdep annotations, in the style of kernfs active references, for both
  * flavours (see the top of include/rundown/rundown.h).  An acquire is a
- * read-trylock held until the release, tracked only for owner refs and in
- * task context: a trylock adds no dependency towards the ref and marks no
- * irq usage, and a hold is only ever dropped by the task that has it.  The
- * wait is an empty write section: lockdep checks it against the holds of
- * the waiting task (waiting while holding protection) and against the
- * dependency graph (AB-BA with other locks).
+ * read-trylock; the wait is an empty write section, which lockdep checks
+ * against the holds of the waiting task (waiting while holding protection)
+ * and against the dependency graph (AB-BA with other locks).
+ *
+ * A hold is only ever dropped by the task that has it, and a hold left
+ * behind would make lockdep report the task's next wait, its exit, or the
+ * unloading of the module that owns the class.  So holds are kept only
+ * where the release is known to come from the same task: owner refs, in
+ * preemptible task context (not in an interrupt handler, an IPI callback
+ * or under a spinlock, which cannot block on a lock anyway).  A task holds
+ * a ref at most once, from its first acquire to its first release: that
+ * never reports a hold the task does not have, whatever the counts.  A
+ * trylock adds no dependency towards the ref and marks no irq usage.
  */
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 #define rundown_lockdep_tracked(ref)					\
-	(!((ref)->flags & RUNDOWN_NON_OWNER) && in_task())
+	(!((ref)->flags & RUNDOWN_NON_OWNER) && in_task() && preemptible())
 #define rundown_lockdep_acquire(ref)					\
 	do {								\
-		if (rundown_lockdep_tracked(ref))			\
+		if (rundown_lockdep_tracked(ref) &&			\
+		    !lock_is_held(&(ref)->dep_map))			\
 			lock_acquire_shared(&(ref)->dep_map, 0, 1, NULL,	\
 					    _RET_IP_);			\
 	} while (0)

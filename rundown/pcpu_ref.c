@@ -143,7 +143,7 @@ static void rundown_pcpu_setup(struct rundown_pcpu_ref *ref, size_t size,
 		return;
 	}
 
-	slots = rundown_pcpu_layout(ref, size);
+	slots = size < rundown_pcpu_size() ? NULL : rundown_pcpu_layout(ref, size);
 	rundown_misuse(!slots,
 		       "cache-aware buffer of %zu bytes < %zu: using one shared counter\n",
 		       size, rundown_pcpu_size());
@@ -302,7 +302,7 @@ bool rundown_pcpu_acquire_many(struct rundown_pcpu_ref *ref,
 	local_irq_restore(flags);
 	if (unlikely(!live))
 		trace_rundown_acquire_refused(ref, true, count);
-	else
+	else if (count)
 		rundown_lockdep_acquire(ref);
 	return live;
 }

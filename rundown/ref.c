@@ -135,7 +135,8 @@ bool rundown_acquire_many(struct rundown_ref *ref, unsigned int count)
 				   count))
 			return false;
 	} while (!atomic_long_try_cmpxchg(&ref->count, &old, old + add));
-	rundown_lockdep_acquire(ref);
+	if (count)
+		rundown_lockdep_acquire(ref);
 	return true;
 }
 EXPORT_SYMBOL_GPL(rundown_acquire_many);

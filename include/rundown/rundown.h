@@ -27,8 +27,9 @@
  * by the same task: rundown_init() and rundown_pcpu_init()/_alloc() make
  * such "owner" refs.  Protection that another task or an interrupt handler
  * releases needs the _non_owner() initialisers: acquires are then not
- * tracked, the wait still is.  Acquires outside task context are never
- * tracked.  The Windows initialisers make non-owner refs unless the port
+ * tracked, the wait still is.  Acquires that cannot sleep (interrupt
+ * handlers, IPI callbacks, spinlocks held) are never tracked, and a task
+ * holds a ref for lockdep from its first acquire to its first release.  The Windows initialisers make non-owner refs unless the port
  * defines RUNDOWN_WDM_OWNER_CHECKS (see wdm.h).
  *
  * Misuse is reported, never turned into memory corruption.  Each report is a
@@ -43,10 +44,11 @@
  *  - a cache-aware release without acquire cannot be seen on the fast path;
  *    the wait sees the sum of all CPU counters go negative, warns and
  *    returns as if the holders had gone;
- *  - a cache-aware buffer smaller than rundown_pcpu_size(): never written
- *    beyond the given size; with room for the header the object falls back
- *    to one shared counter (correct, not cache-friendly), with less it is
- *    marked unusable (every acquire fails, every wait returns at once);
+ *  - a cache-aware buffer smaller than rundown_pcpu_size(): reported and
+ *    never written beyond the given size; with room for the header the
+ *    object falls back to one shared counter (correct, not cache-friendly),
+ *    with less it is marked unusable (every acquire fails, every wait
+ *    returns at once);
  *  - rundown_pcpu_free() on an object that rundown_pcpu_alloc() did not
  *    return, or that still has holders: warns and frees nothing.
  */
