@@ -2,24 +2,58 @@
 #
 # rundown: thin wrapper around Kbuild.
 #   make                 build rundown.ko against KDIR (default: running kernel)
+#   make examples        build the example consumers against it
+#   make demo            the wdm_port example on Debian's 6.12 kernel in QEMU
+#   make load            insmod rundown.ko and wdm_port.ko (running kernel)
+#   make install         modules_install and depmod for KDIR's kernel
+#   make dkms-install    install the sources as DKMS package rundown/VERSION
 #   make test            build a KUnit kernel and run every suite in QEMU
+#   make check           checkpatch, kernel-doc, W=1 and sparse builds
+#   make stock-qemu      rundown and the examples on Debian's stock kernels
+#   make dkms-check      a DKMS build in a throwaway DKMS tree
 #   make verify          model-check the cache-aware protocol with spin
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
+# The release (uname -r) of KDIR's kernel; Debian's 6.1 kernel.release is
+# not it, the one the modules' vermagic carries is.
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	     $(KDIR)/include/generated/utsrelease.h)
 
 all: modules
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
+examples: modules
+	$(MAKE) -C examples KDIR=$(KDIR)
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	$(MAKE) -C $(KDIR) M=$(PWD)/examples clean
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
-	depmod -a
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
+
+dkms-install:
+	scripts/dkms-install.sh $(KRELEASE)
+
+load: modules examples
+	scripts/load.sh
+
+demo:
+	scripts/demo.sh
+
+check:
+	scripts/check.sh
+
+stock-qemu:
+	scripts/stock-qemu.sh
+
+dkms-check:
+	scripts/dkms-check.sh
 
 test:
 	scripts/kunit-qemu.sh
@@ -27,4 +61,5 @@ test:
 verify:
 	scripts/verify.sh
 
-.PHONY: all modules clean install test verify
+.PHONY: all modules examples clean install dkms-install load demo check \
+	stock-qemu dkms-check test verify

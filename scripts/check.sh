@@ -82,7 +82,7 @@ build_and_sparse()
 {
 	local dir=$RD_TMP/build-$1
 
-	if rd_check "$P" "W=1 build against $1 ($2)" \
+	if rd_gate "$P" "W=1 build against $1 ($2)" \
 		rd_build "$2" "$dir" "$dir.log"; then
 		rd_check "$P" "sparse against $1" sparse "$2" "$dir"
 	else

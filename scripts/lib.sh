@@ -183,6 +183,13 @@ rd_result()
 # shown), count it as a check that passes if the command succeeds.
 rd_check()
 {
+	rd_gate "$@" || true
+}
+
+# rd_gate <prefix> <name> <command>...: rd_check for a check that others
+# depend on: returns the command's status (use it in an "if" or with "||").
+rd_gate()
+{
 	local prefix=$1 name=$2
 
 	shift 2
@@ -190,6 +197,7 @@ rd_check()
 		rd_result "$prefix" ok "$name"
 	else
 		rd_result "$prefix" "not ok" "$name"
+		return 1
 	fi
 }
 
@@ -343,4 +351,19 @@ rd_checkpatch_ignores()
 		[[ $1 == $glob ]] && types=${types:+$types,}$type
 	done <"$REPO/scripts/checkpatch-exceptions"
 	echo "$types"
+}
+
+# rd_dkms_version: the package version (PACKAGE_VERSION of dkms.conf).
+rd_dkms_version()
+{
+	sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$REPO/dkms.conf"
+}
+
+# rd_dkms_source <dir>: put the DKMS package sources in <dir>: the
+# repository without .git and without what .gitignore ignores.
+rd_dkms_source()
+{
+	mkdir -p "$1"
+	rsync -a --delete --exclude=/.git --filter=':- .gitignore' \
+		"$REPO/" "$1/"
 }

@@ -83,7 +83,7 @@ run_kernel()
 	rm -rf "$dir"
 	mkdir -p "$dir"
 
-	if ! rd_check "$P" "$rel: W=1 build of rundown and the examples" \
+	if ! rd_gate "$P" "$rel: W=1 build of rundown and the examples" \
 		rd_build "$kdir" "$dir/src" "$dir/build.log"; then
 		return 0
 	fi
