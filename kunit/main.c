@@ -6,6 +6,7 @@
  *   rundown_pcpu         the cache-aware object, layout and per-CPU counters
  *   rundown_concurrency  threads, CPUs, hardirq and spinlocks on one ref
  *   rundown_misuse       contract violations, with counted reports
+ *   rundown_diag         hung-wait reports, allocation failure
  */
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -13,7 +14,8 @@
 #include "tests.h"
 
 kunit_test_suites(&rundown_plain_suite, &rundown_pcpu_suite,
-		  &rundown_concurrency_suite, &rundown_misuse_suite);
+		  &rundown_concurrency_suite, &rundown_misuse_suite,
+		  &rundown_diag_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the rundown module");
 MODULE_LICENSE("GPL");

@@ -30,6 +30,7 @@ extern struct kunit_suite rundown_plain_suite;
 extern struct kunit_suite rundown_pcpu_suite;
 extern struct kunit_suite rundown_concurrency_suite;
 extern struct kunit_suite rundown_misuse_suite;
+extern struct kunit_suite rundown_diag_suite;
 
 /* Upper bound for anything a correct implementation does "at once". */
 #define RD_TIMEOUT_MS		5000
