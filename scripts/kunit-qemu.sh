@@ -89,9 +89,9 @@ judge()
 		failed=1
 	fi
 
-	grep 'rundown-selftest: \(not \)\?ok - ' "$LOG" || true
-	sh_ok=$(grep -c 'rundown-selftest: ok - ' "$LOG" || true)
-	sh_bad=$(grep -c 'rundown-selftest: not ok - ' "$LOG" || true)
+	grep -a 'rundown-selftest: \(not \)\?ok - ' "$LOG" || true
+	sh_ok=$(grep -ac 'rundown-selftest: ok - ' "$LOG" || true)
+	sh_bad=$(grep -ac 'rundown-selftest: not ok - ' "$LOG" || true)
 	passed=$((passed + sh_ok))
 	failed=$((failed + sh_bad))
 
@@ -102,7 +102,7 @@ judge()
 	if [ "$boot_rc" -eq 124 ] || [ "$boot_rc" -eq 137 ]; then
 		rd_say "QEMU timed out after ${TIMEOUT}s"
 		failed=$((failed + 1))
-	elif ! grep -q 'rundown-selftest: end' "$LOG"; then
+	elif ! grep -aq 'rundown-selftest: end' "$LOG"; then
 		tail -n 30 "$LOG"
 		rd_say "no end marker: the guest crashed (QEMU exit $boot_rc)"
 		failed=$((failed + 1))

@@ -134,7 +134,7 @@ rd_check_config()
 # rd_splats <log>: print the kernel splats in a console log; true if any.
 rd_splats()
 {
-	grep -nE 'WARNING:|BUG:|Call Trace|Oops|Kernel panic|KASAN|UBSAN|KCSAN|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|general protection fault' \
+	grep -anE 'WARNING:|BUG:|Call Trace|Oops|Kernel panic|KASAN|UBSAN|KCSAN|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|general protection fault' \
 		"$1"
 }
 
