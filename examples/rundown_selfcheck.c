@@ -326,6 +326,17 @@ static void check_windows_plain(void)
 	check(atomic_long_read(&RunRef.count) == 0,
 	      "ExReleaseRundownProtection: drops the last reference");
 	ExWaitForRundownProtectionRelease(&RunRef);
+
+	/*
+	 * wdm.h makes the initialisers macros; the parenthesised name calls
+	 * the exported function, as a call through a pointer would.
+	 */
+	(ExInitializeRundownProtection)(&RunRef);
+	check(ExAcquireRundownProtection(&RunRef) == TRUE &&
+	      atomic_long_read(&RunRef.count) == EX_RUNDOWN_COUNT_INC,
+	      "ExInitializeRundownProtection: the exported function works too");
+	ExReleaseRundownProtection(&RunRef);
+	ExWaitForRundownProtectionRelease(&RunRef);
 }
 
 /* The Windows way of embedding: a device extension with the object last. */
@@ -368,6 +379,16 @@ static void check_windows_cache_aware_object(PEX_RUNDOWN_REF_CACHE_AWARE RunRef)
 	      "ExReleaseRundownProtectionCacheAware: drops the last reference");
 }
 
+/* Acquire, release, wait: true if the object works and ends run down. */
+static bool check_cache_aware_cycle(PEX_RUNDOWN_REF_CACHE_AWARE RunRef)
+{
+	if (!ExAcquireRundownProtectionCacheAware(RunRef))
+		return false;
+	ExReleaseRundownProtectionCacheAware(RunRef);
+	ExWaitForRundownProtectionReleaseCacheAware(RunRef);
+	return !ExAcquireRundownProtectionCacheAware(RunRef);
+}
+
 static void check_windows_cache_aware(void)
 {
 	SIZE_T Size = ExSizeOfRundownProtectionCacheAware();
@@ -382,6 +403,14 @@ static void check_windows_cache_aware(void)
 		ext->RunRef = (PEX_RUNDOWN_REF_CACHE_AWARE)ext->storage;
 		ExInitializeRundownProtectionCacheAware(ext->RunRef, Size);
 		check_windows_cache_aware_object(ext->RunRef);
+		/*
+		 * wdm.h makes the initialisers macros; the parenthesised
+		 * name calls the exported function, as a call through a
+		 * pointer would.
+		 */
+		(ExInitializeRundownProtectionCacheAware)(ext->RunRef, Size);
+		check(check_cache_aware_cycle(ext->RunRef),
+		      "ExInitializeRundownProtectionCacheAware: the exported function works too");
 		kfree(ext);
 	}
 	check(ext,
@@ -389,11 +418,16 @@ static void check_windows_cache_aware(void)
 
 	RunRef = ExAllocateCacheAwareRundownProtection(NonPagedPoolNx, 0x6b636843);
 	check(RunRef, "ExAllocateCacheAwareRundownProtection: returns an object");
-	if (!RunRef)
-		return;
-	check_windows_cache_aware_object(RunRef);
+	if (RunRef) {
+		check_windows_cache_aware_object(RunRef);
+		ExFreeCacheAwareRundownProtection(RunRef);
+		check(true, "ExFreeCacheAwareRundownProtection: returns for a run-down object");
+	}
+
+	RunRef = (ExAllocateCacheAwareRundownProtection)(NonPagedPool, 0);
+	check(RunRef && check_cache_aware_cycle(RunRef),
+	      "ExAllocateCacheAwareRundownProtection: the exported function works too");
 	ExFreeCacheAwareRundownProtection(RunRef);
-	check(true, "ExFreeCacheAwareRundownProtection: returns for a run-down object");
 }
 
 static int __init rundown_selfcheck_init(void)

@@ -32,11 +32,30 @@ TIMEOUT=${RUNDOWN_TIMEOUT:-300}
 DURATION_MS=${RUNDOWN_DURATION_MS:-1000}
 P=stock-qemu
 
-# Every routine name the public headers declare (macros included).
+# Every routine name the public headers declare (macros included); with
+# "__", the double-underscore functions behind the macros too.
 api_names()
 {
-	grep -ohE '\b(Ex[A-Za-z]+|rundown_[a-z_]+)\(' "$REPO"/include/rundown/*.h |
-		tr -d '(' | sort -u
+	grep -ohE "\\b(${1:-})?(Ex[A-Za-z]+|rundown_[a-z_]+)\\(" \
+		"$REPO"/include/rundown/*.h | tr -d '(' | sort -u
+}
+
+# linked <build folder>: rundown_selfcheck.ko calls every function that
+# rundown exports and the headers declare, including the exported
+# functions behind the headers' macros.
+linked()
+{
+	local name missing=0 used exported
+
+	used=$(nm -u "$1/examples/rundown_selfcheck.ko" | awk '{ print $2 }')
+	exported=$(cut -f 2 "$1/Module.symvers")
+	for name in $(api_names __); do
+		grep -qx -- "$name" <<<"$exported" || continue
+		grep -qx -- "$name" <<<"$used" && continue
+		echo "$P: rundown_selfcheck.ko does not call $name"
+		missing=1
+	done
+	return $missing
 }
 
 # covered <log>: every API routine appears in a passing selfcheck line.
@@ -87,6 +106,8 @@ run_kernel()
 		rd_build "$kdir" "$dir/src" "$dir/build.log"; then
 		return 0
 	fi
+	rd_check "$P" "$rel: rundown_selfcheck.ko calls every exported function of include/rundown/" \
+		linked "$dir/src"
 
 	rd_initramfs "$dir/initramfs.cpio.gz" "$REPO/scripts/stock-qemu.init" \
 		"$dir"/src/rundown/rundown.ko "$dir"/src/examples/*.ko
