@@ -50,12 +50,12 @@ echo
 sed -n 's/^\[[ 0-9.]*\] \(wdm_port: \)/  \1/p' "$log"
 echo
 
-if grep -q 'wdm_port: result ok' "$log" &&
-   grep -q 'rundown-stock: end' "$log" &&
-   ! grep -q 'not ok' "$log" && ! rd_splats "$log"; then
+if grep -aq 'wdm_port: result ok' "$log" &&
+   grep -aq 'rundown-stock: end' "$log" &&
+   ! grep -aq 'not ok' "$log" && ! rd_splats "$log"; then
 	say "ok: no request ever saw a replaced provider ($((SECONDS - start)) s; console log: $log)"
 else
-	grep 'rundown-stock: not ok' "$log" || true
+	grep -a 'rundown-stock: not ok' "$log" || true
 	say "FAILED (QEMU status $boot_rc; console log: $log)"
 	exit 1
 fi

@@ -99,6 +99,7 @@ run_kernel()
 	log=$dir/console.log
 	echo "=== $rel"
 	rd_stock_need "$rel" image
+	rd_lock "stock-$rel"
 	rm -rf "$dir"
 	mkdir -p "$dir"
 
@@ -120,7 +121,7 @@ run_kernel()
 	count "$rel" "$log" rundown-selfcheck
 	count "$rel" "$log" rundown-stock
 	rd_check "$P" "$rel: the guest finished (QEMU status $boot_rc)" \
-		grep -q 'rundown-stock: end' "$log"
+		grep -aq 'rundown-stock: end' "$log"
 	rd_check "$P" "$rel: no \"not ok\" in the console log" \
 		fails grep -a 'not ok' "$log"
 	rd_check "$P" "$rel: no kernel splat" fails rd_splats "$log"
