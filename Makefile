@@ -8,6 +8,7 @@
 #   make install         modules_install and depmod for KDIR's kernel
 #   make dkms-install    install the sources as DKMS package rundown/VERSION
 #   make test            build a KUnit kernel and run every suite in QEMU
+#   make test-intree     the same suites built into the kernel, kunit.py run
 #   make check           checkpatch, kernel-doc, W=1 and sparse builds
 #   make stock-qemu      rundown and the examples on Debian's stock kernels
 #   make dkms-check      a DKMS build in a throwaway DKMS tree
@@ -58,8 +59,11 @@ dkms-check:
 test:
 	scripts/kunit-qemu.sh
 
+test-intree:
+	scripts/kunit-intree.sh
+
 verify:
 	scripts/verify.sh
 
 .PHONY: all modules examples clean install dkms-install load demo check \
-	stock-qemu dkms-check test verify
+	stock-qemu dkms-check test test-intree verify

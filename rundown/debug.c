@@ -18,6 +18,7 @@
 #include <linux/export.h>
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
+#include <linux/pid.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 
