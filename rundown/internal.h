@@ -149,9 +149,9 @@ long rundown_pcpu_holders(const struct rundown_pcpu_ref *ref);
 #define rundown_lockdep_wait(ref)					\
 	rundown_lock_sync(&(ref)->dep_map, _RET_IP_)
 #else
-#define rundown_lockdep_acquire(ref)	do { (void)(ref); } while (0)
-#define rundown_lockdep_release(ref)	do { (void)(ref); } while (0)
-#define rundown_lockdep_wait(ref)	do { (void)(ref); } while (0)
+#define rundown_lockdep_acquire(ref)	((void)(ref))
+#define rundown_lockdep_release(ref)	((void)(ref))
+#define rundown_lockdep_wait(ref)	((void)(ref))
 #endif
 
 #endif /* _RUNDOWN_INTERNAL_H */

@@ -11,4 +11,4 @@
 MODULE_DESCRIPTION("Run-down protection (EX_RUNDOWN_REF and cache-aware) for kernel modules");
 MODULE_AUTHOR("The rundown developers");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1");
+MODULE_VERSION(RUNDOWN_VERSION);

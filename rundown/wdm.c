@@ -34,7 +34,7 @@ static struct lock_class_key rundown_wdm_ca_key;
  *
  * Context: Any context.
  */
-VOID ExInitializeRundownProtection(PEX_RUNDOWN_REF RunRef)
+void ExInitializeRundownProtection(PEX_RUNDOWN_REF RunRef)
 {
 	__rundown_init(RunRef, "EX_RUNDOWN_REF", &rundown_wdm_key,
 		       RUNDOWN_NON_OWNER);
@@ -49,7 +49,7 @@ EXPORT_SYMBOL_GPL(ExInitializeRundownProtection);
  *
  * Context: Any context: never sleeps.
  */
-VOID ExReInitializeRundownProtection(PEX_RUNDOWN_REF RunRef)
+void ExReInitializeRundownProtection(PEX_RUNDOWN_REF RunRef)
 {
 	rundown_reinit(RunRef);
 }
@@ -88,7 +88,7 @@ EXPORT_SYMBOL_GPL(ExAcquireRundownProtectionEx);
  *
  * Context: Any context: never sleeps.
  */
-VOID ExReleaseRundownProtection(PEX_RUNDOWN_REF RunRef)
+void ExReleaseRundownProtection(PEX_RUNDOWN_REF RunRef)
 {
 	rundown_release(RunRef);
 }
@@ -101,7 +101,7 @@ EXPORT_SYMBOL_GPL(ExReleaseRundownProtection);
  *
  * Context: Any context: never sleeps.
  */
-VOID ExReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count)
+void ExReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count)
 {
 	rundown_release_many(RunRef, Count);
 }
@@ -113,7 +113,7 @@ EXPORT_SYMBOL_GPL(ExReleaseRundownProtectionEx);
  *
  * Context: Process context; may sleep (PASSIVE_LEVEL or APC_LEVEL).
  */
-VOID ExWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef)
+void ExWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef)
 {
 	rundown_wait(RunRef);
 }
@@ -125,7 +125,7 @@ EXPORT_SYMBOL_GPL(ExWaitForRundownProtectionRelease);
  *
  * Context: Any context: never sleeps.
  */
-VOID ExRundownCompleted(PEX_RUNDOWN_REF RunRef)
+void ExRundownCompleted(PEX_RUNDOWN_REF RunRef)
 {
 	rundown_completed(RunRef);
 }
@@ -150,7 +150,7 @@ EXPORT_SYMBOL_GPL(ExSizeOfRundownProtectionCacheAware);
  *
  * Context: Any context.
  */
-VOID ExInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware,
+void ExInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware,
 					     SIZE_T RunRefSize)
 {
 	__rundown_pcpu_init(RunRefCacheAware, RunRefSize,
@@ -181,7 +181,7 @@ EXPORT_SYMBOL_GPL(ExAllocateCacheAwareRundownProtection);
  *
  * Context: Any context.
  */
-VOID ExFreeCacheAwareRundownProtection(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+void ExFreeCacheAwareRundownProtection(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
 {
 	rundown_pcpu_free(RunRefCacheAware);
 }
@@ -193,7 +193,7 @@ EXPORT_SYMBOL_GPL(ExFreeCacheAwareRundownProtection);
  *
  * Context: Any context: never sleeps, callable with spinlocks held.
  */
-VOID ExReInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+void ExReInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
 {
 	rundown_pcpu_reinit(RunRefCacheAware);
 }
@@ -233,7 +233,7 @@ EXPORT_SYMBOL_GPL(ExAcquireRundownProtectionCacheAwareEx);
  *
  * Context: Any context except NMI: never sleeps.
  */
-VOID ExReleaseRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+void ExReleaseRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
 {
 	rundown_pcpu_release(RunRefCacheAware);
 }
@@ -246,7 +246,7 @@ EXPORT_SYMBOL_GPL(ExReleaseRundownProtectionCacheAware);
  *
  * Context: Any context except NMI: never sleeps.
  */
-VOID ExReleaseRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRef, ULONG Count)
+void ExReleaseRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRef, ULONG Count)
 {
 	rundown_pcpu_release_many(RunRef, Count);
 }
@@ -258,7 +258,7 @@ EXPORT_SYMBOL_GPL(ExReleaseRundownProtectionCacheAwareEx);
  *
  * Context: Process context; may sleep.
  */
-VOID ExWaitForRundownProtectionReleaseCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRef)
+void ExWaitForRundownProtectionReleaseCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRef)
 {
 	rundown_pcpu_wait(RunRef);
 }
@@ -270,7 +270,7 @@ EXPORT_SYMBOL_GPL(ExWaitForRundownProtectionReleaseCacheAware);
  *
  * Context: Any context: never sleeps.
  */
-VOID ExRundownCompletedCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+void ExRundownCompletedCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
 {
 	rundown_pcpu_completed(RunRefCacheAware);
 }

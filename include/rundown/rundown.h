@@ -29,8 +29,9 @@
  * releases needs the _non_owner() initialisers: acquires are then not
  * tracked, the wait still is.  Acquires that cannot sleep (interrupt
  * handlers, IPI callbacks, spinlocks held) are never tracked, and a task
- * holds a ref for lockdep from its first acquire to its first release.  The Windows initialisers make non-owner refs unless the port
- * defines RUNDOWN_WDM_OWNER_CHECKS (see wdm.h).
+ * holds a ref for lockdep from its first acquire to its first release.
+ * The Windows initialisers make non-owner refs unless the port defines
+ * RUNDOWN_WDM_OWNER_CHECKS (see wdm.h).
  *
  * Misuse is reported, never turned into memory corruption.  Each report is a
  * WARN_ONCE() (counted instead of printed while a rundown KUnit test that
@@ -64,7 +65,7 @@
 /* Encoding of struct rundown_ref::count, the same as Windows' EX_RUNDOWN_REF. */
 #define RUNDOWN_ACTIVE		BIT(0)
 #define RUNDOWN_COUNT_SHIFT	1
-#define RUNDOWN_COUNT_INC	(1UL << RUNDOWN_COUNT_SHIFT)
+#define RUNDOWN_COUNT_INC	BIT(RUNDOWN_COUNT_SHIFT)
 
 /**
  * struct rundown_ref - plain run-down protection
