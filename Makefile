@@ -8,11 +8,20 @@
 #   make install         modules_install and depmod for KDIR's kernel
 #   make dkms-install    install the sources as DKMS package rundown/VERSION
 #   make test            build a KUnit kernel and run every suite in QEMU
+#   make test-debug      the suites on a KASAN/UBSAN/kmemleak/failslab kernel
+#   make test-kcsan      the suites on a KCSAN kernel
+#   make test-rt         the suites on a PREEMPT_RT kernel
+#   make test-lockdep    the deadlocks lockdep must report, one boot each
+#   make torture         rundown_torture on the debug kernel (DURATION=60 s)
+#   make test-full       test, test-lockdep, test-debug, torture, test-kcsan
+#                        and test-rt, with one summary
 #   make test-intree     the same suites built into the kernel, kunit.py run
 #   make check           checkpatch, kernel-doc, W=1 and sparse builds
 #   make stock-qemu      rundown and the examples on Debian's stock kernels
 #   make dkms-check      a DKMS build in a throwaway DKMS tree
 #   make verify          model-check the cache-aware protocol with spin
+#   make bench           rundown against percpu_ref, SRCU, refcount & co. on the
+#                        stock 6.12 kernel in QEMU (bench/README.md)
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -59,11 +68,36 @@ dkms-check:
 test:
 	scripts/kunit-qemu.sh
 
+test-debug:
+	scripts/kunit-qemu.sh --variant debug
+
+test-kcsan:
+	scripts/kunit-qemu.sh --variant kcsan
+
+test-rt:
+	scripts/kunit-qemu.sh --variant rt
+
+test-lockdep:
+	scripts/kunit-qemu.sh --lockdep
+
+# Seconds of make torture (and of the torture run of make test-full).
+DURATION ?= 60
+
+torture:
+	scripts/kunit-qemu.sh --torture --duration $(DURATION)
+
+test-full:
+	RUNDOWN_DURATION=$(DURATION) scripts/test-full.sh
+
 test-intree:
 	scripts/kunit-intree.sh
 
 verify:
 	scripts/verify.sh
 
+bench:
+	$(MAKE) -C bench
+
 .PHONY: all modules examples clean install dkms-install load demo check \
-	stock-qemu dkms-check test test-intree verify
+	stock-qemu dkms-check test test-debug test-kcsan test-rt test-lockdep \
+	torture test-full test-intree verify bench

@@ -3,43 +3,156 @@
 #
 # kunit-qemu.sh - run the rundown KUnit suites on the real modules in QEMU.
 #
-# Builds an x86_64 KUnit kernel from scripts/kunit-qemu.config with the
-# kernel's kunit.py, builds rundown.ko and rundown_kunit.ko against it, boots
-# it in QEMU (TCG) with an initramfs whose /init (scripts/kunit-qemu.init)
-# loads and unloads the modules, then judges the console log.
+# Usage: kunit-qemu.sh [--variant VARIANT] [--lockdep | --torture]
+#                      [--duration SECONDS]
+#
+# Builds an x86_64 KUnit kernel with the kernel's kunit.py, builds the
+# modules (rundown.ko, rundown_kunit.ko, rundown_lockdep_expect.ko,
+# rundown_torture.ko) against it, boots it in QEMU (TCG) with an initramfs
+# whose /init (scripts/kunit-qemu.init) loads and unloads them, then judges
+# the console log.
+#
+# Variants: each is a kernel of its own, built in $CACHE/build-kunit-VARIANT
+# (base: $CACHE/build-kunit) from scripts/kunit-qemu.config plus
+# scripts/kunit-VARIANT.config; the script checks that every option of
+# those files ends up in the kernel's .config.
+#   base   (default) PROVE_LOCKING, DEBUG_ATOMIC_SLEEP
+#   debug  + KASAN, UBSAN, DEBUG_OBJECTS, kmemleak, failslab; /init arms
+#          failslab for the KUnit allocation failure test and checks that
+#          kmemleak reports nothing after the modules are unloaded
+#   kcsan  + KCSAN
+#   rt     + PREEMPT_RT
+#
+# What runs:
+#   (default)  the KUnit suites (rundown_kunit.ko), one boot
+#   --lockdep  rundown_lockdep_expect.ko, one boot per scenario: "self"
+#              must get lockdep's "possible recursive locking detected"
+#              naming &self_ref, "abba" its "possible circular locking
+#              dependency detected" naming &abba_ref and abba_mutex,
+#              "clean" no report at all.  The expected report does not
+#              fail the boot, any other splat does.
+#   --torture  rundown_torture.ko for --duration seconds (default 60),
+#              with CPU hotplug; the default variant is then debug.
 #
 # Environment:
-#   RUNDOWN_CACHE    cache folder (default ~/.cache/rundown)
-#   RUNDOWN_SMP      guest CPUs (default 4)
-#   RUNDOWN_TIMEOUT  seconds before a hung guest is killed (default 600)
-#   RUNDOWN_JOBS     make jobs (default: nproc)
-#   RUNDOWN_VERBOSE  1: copy the guest console to stdout as it runs
+#   RUNDOWN_VARIANT   like --variant
+#   RUNDOWN_DURATION  like --duration
+#   RUNDOWN_CACHE     cache folder (default ~/.cache/rundown)
+#   RUNDOWN_SMP       guest CPUs (default 4)
+#   RUNDOWN_TIMEOUT   seconds before a hung guest is killed (default: 600
+#                     for base and rt, 900 for debug and kcsan, the
+#                     duration plus 900 for --torture)
+#   RUNDOWN_JOBS      make jobs (default: nproc)
+#   RUNDOWN_VERBOSE   1: copy the guest console to stdout as it runs
+#   RUNDOWN_KERNEL_ARGS  more kernel arguments for every boot, e.g.
+#                     kunit.filter_glob=rundown_plain (one suite only)
 #
-# The last line printed is "N passed, M failed".  Each KUnit test case is
-# one test (a parameterised case counts once per parameter, as in kunit.py's
-# "Ran N tests"), so is each /init check; skipped cases are not counted.
-# Each run-level problem counts as one more failure: a kunit.py parse error,
-# no test at all, kernel splats, a crash, a hang, a build that fails.
+# Costs on 2 cores (TCG, measured on the development machine while other
+# builds and QEMU runs shared it): a variant's first run builds its kernel,
+# base 5 to 10 minutes, debug 10 to 16, kcsan 8 to 9, rt about 8.  Later
+# runs: base 30 s, --lockdep 1 minute (3 boots of 7 s), debug under 2
+# minutes (boot 90 s), --torture the duration plus 80 s, kcsan 80 s (boot
+# 45 s), rt under a minute.
+#
+# The last line printed is "N passed, M failed".  KUnit: each KUnit test
+# case is one test (a parameterised case counts once per parameter, as in
+# kunit.py's "Ran N tests"), so is each /init check; skipped cases are not
+# counted.  --torture: each /init check is one test, the verdict among
+# them.  --lockdep: each scenario is one test.  Each run-level problem
+# counts as one more failure: a kunit.py parse error, no test at all,
+# kernel splats, a crash, a hang, a build that fails.
 
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-KBUILD=$CACHE/build-kunit
-KUNITCONFIG=$REPO/scripts/kunit-qemu.config
-MODDIR=$CACHE/modules
-INITRAMFS=$CACHE/initramfs.cpio.gz
-LOG=$CACHE/test.log
+usage()
+{
+	sed -n 's/^# \{0,1\}//; /^Usage:/,/^$/p' "$0"
+	echo "Variants: base debug kcsan rt.  See the top of $0."
+}
+
+MODE=kunit
+VARIANT=${RUNDOWN_VARIANT:-}
+DURATION=${RUNDOWN_DURATION:-60}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--variant=*) VARIANT=${1#*=} ;;
+	--variant) [ $# -ge 2 ] || rd_die "--variant needs a value"
+		   VARIANT=$2; shift ;;
+	--duration=*) DURATION=${1#*=} ;;
+	--duration) [ $# -ge 2 ] || rd_die "--duration needs a value"
+		    DURATION=$2; shift ;;
+	--lockdep) MODE=lockdep ;;
+	--torture) MODE=torture ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; rd_die "unknown argument: $1" ;;
+	esac
+	shift
+done
+[[ $DURATION =~ ^[1-9][0-9]*$ ]] || rd_die "the duration must be a number of seconds"
+if [ -z "$VARIANT" ]; then
+	VARIANT=base
+	[ "$MODE" = torture ] && VARIANT=debug
+fi
+
+# The variant: kernel configuration, folders, lock, what /init checks.
+KUNITCONFIGS=("$REPO/scripts/kunit-qemu.config")
+INIT_ARGS=()		# for every boot of the variant
+FAILSLAB=		# /init arms failslab for the KUnit run
+case $VARIANT in
+base)
+	SUFFIX=
+	LOCK=qemu
+	timeout=600
+	;;
+debug)
+	SUFFIX=-debug
+	LOCK=qemu-debug
+	timeout=900
+	INIT_ARGS=(rdtest.kmemleak=1)
+	FAILSLAB=1
+	;;
+kcsan)
+	SUFFIX=-kcsan
+	LOCK=qemu-kcsan
+	timeout=900
+	;;
+rt)
+	SUFFIX=-rt
+	LOCK=qemu-rt
+	timeout=600
+	;;
+*)
+	rd_die "unknown variant $VARIANT (base, debug, kcsan or rt)"
+	;;
+esac
+[ "$VARIANT" = base ] ||
+	KUNITCONFIGS+=("$REPO/scripts/kunit-$VARIANT.config")
+[ "$MODE" = torture ] && timeout=$((DURATION + 900))
+TIMEOUT=${RUNDOWN_TIMEOUT:-$timeout}
+
+KBUILD=$CACHE/build-kunit$SUFFIX
+MODDIR=$CACHE/modules$SUFFIX
+INITRAMFS=$CACHE/initramfs$SUFFIX.cpio.gz
 SMP=${RUNDOWN_SMP:-4}
-TIMEOUT=${RUNDOWN_TIMEOUT:-600}
+read -ra KERNEL_ARGS <<<"${RUNDOWN_KERNEL_ARGS:-}"
+MODULES=(rundown/rundown.ko kunit/rundown_kunit.ko
+	 kunit/rundown_lockdep_expect.ko torture/rundown_torture.ko)
 
 # The kernel: kunit.py config and build are incremental.
 build_kernel()
 {
-	rd_kunit build --arch=x86_64 --build_dir="$KBUILD" \
-		--kunitconfig="$KUNITCONFIG" --jobs="$JOBS"
-	rd_check_config "$KBUILD/.config" "$KUNITCONFIG" ||
-		rd_die "fix the dependencies in $KUNITCONFIG"
+	local cfg args=() start=$SECONDS
+
+	for cfg in "${KUNITCONFIGS[@]}"; do
+		args+=(--kunitconfig="$cfg")
+	done
+	rd_kunit build --arch=x86_64 --build_dir="$KBUILD" "${args[@]}" \
+		--jobs="$JOBS"
+	rd_check_config "$KBUILD/.config" "${KUNITCONFIGS[@]}" ||
+		rd_die "fix the dependencies in ${KUNITCONFIGS[*]}"
+	rd_say "$VARIANT kernel ready in $KBUILD after $((SECONDS - start)) s"
 }
 
 # The modules, built from a copy of the sources (rd_copy_sources) so that
@@ -47,7 +160,7 @@ build_kernel()
 # engineers' way.  Any compiler or modpost warning fails the run.
 build_modules()
 {
-	local out=$CACHE/modules.log ko
+	local out=$CACHE/modules$SUFFIX.log ko
 
 	rd_copy_sources "$MODDIR"
 	rd_say "building the modules in $MODDIR (a copy of $REPO)"
@@ -55,32 +168,65 @@ build_modules()
 	if grep -i 'warning:' "$out"; then
 		rd_die "the module build printed warnings"
 	fi
-	for ko in rundown/rundown.ko kunit/rundown_kunit.ko; do
+	for ko in "${MODULES[@]}"; do
 		[ -f "$MODDIR/$ko" ] || rd_die "$ko was not built"
 	done
+	rd_initramfs "$INITRAMFS" "$REPO/scripts/kunit-qemu.init" \
+		"${MODULES[@]/#/$MODDIR/}"
 }
 
-# Boot with the modules and scripts/kunit-qemu.init in an initramfs.
+# boot <log> <kernel arguments>: boot with the modules and
+# scripts/kunit-qemu.init in an initramfs; QEMU's status.
 boot()
 {
-	local rc=0 start=$SECONDS
+	local log=$1 rc=0 start=$SECONDS
 
-	rd_initramfs "$INITRAMFS" "$REPO/scripts/kunit-qemu.init" \
-		"$MODDIR/rundown/rundown.ko" "$MODDIR/kunit/rundown_kunit.ko"
-	rd_say "booting on $SMP CPUs (TCG, timeout ${TIMEOUT}s), console in $LOG"
-	rd_qemu "$KBUILD/arch/x86/boot/bzImage" "$INITRAMFS" "$LOG" \
-		"$TIMEOUT" "$SMP" oops=panic || rc=$?
+	shift
+	set -- "$@" "${KERNEL_ARGS[@]}"
+	rd_say "booting the $VARIANT kernel on $SMP CPUs (TCG, timeout ${TIMEOUT}s): $*"
+	rd_say "console in $log"
+	rd_qemu "$KBUILD/arch/x86/boot/bzImage" "$INITRAMFS" "$log" \
+		"$TIMEOUT" "$SMP" oops=panic "$@" || rc=$?
 	rd_say "QEMU ran for $((SECONDS - start)) s"
 	return $rc
 }
 
-# Count the KUnit cases and /init checks, look for run-level problems.
-judge()
+# judge_boot <log> <boot status> [<log to search for splats>]: print the
+# /init checks; set OK and BAD to the numbers of /init checks that passed
+# and failed, plus one failure per run-level problem (kernel splats, a
+# crash, a hang).
+judge_boot()
 {
-	local boot_rc=$1 ktap=$CACHE/kunit.ktap json=$CACHE/kunit.json
-	local passed=0 failed=0 skipped=0 sh_ok sh_bad parse_rc=0
+	local log=$1 rc=$2 splatlog=${3:-$1}
 
-	sed -n '/rundown-selftest: kunit begin/,$p' "$LOG" >"$ktap"
+	grep -a 'rundown-selftest: \(not \)\?ok - ' "$log" || true
+	OK=$(grep -ac 'rundown-selftest: ok - ' "$log" || true)
+	BAD=$(grep -ac 'rundown-selftest: not ok - ' "$log" || true)
+	if rd_splats "$splatlog"; then
+		rd_say "kernel splats in the console log (above)"
+		BAD=$((BAD + 1))
+	fi
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		rd_say "QEMU timed out after ${TIMEOUT}s"
+		BAD=$((BAD + 1))
+	elif ! grep -aq 'rundown-selftest: end' "$log"; then
+		tail -n 30 "$log"
+		rd_say "no end marker: the guest crashed (QEMU exit $rc)"
+		BAD=$((BAD + 1))
+	fi
+}
+
+# The KUnit suites: count the KUnit cases and /init checks.
+run_kunit()
+{
+	local log=$CACHE/test$SUFFIX.log ktap=$CACHE/kunit$SUFFIX.ktap
+	local json=$CACHE/kunit$SUFFIX.json args=("${INIT_ARGS[@]}")
+	local rc=0 passed=0 failed=0 skipped=0 parse_rc=0
+
+	[ -z "$FAILSLAB" ] || args+=(rdtest.failslab=1)
+	boot "$log" "${args[@]}" || rc=$?
+
+	sed -n '/rundown-selftest: kunit begin/,$p' "$log" >"$ktap"
 	rm -f "$json"
 	rd_kunit parse --json="$json" "$ktap" || parse_rc=$?
 	[ -f "$json" ] && read -r passed failed skipped < <(rd_count_kunit "$json")
@@ -89,35 +235,79 @@ judge()
 		failed=1
 	fi
 
-	grep -a 'rundown-selftest: \(not \)\?ok - ' "$LOG" || true
-	sh_ok=$(grep -ac 'rundown-selftest: ok - ' "$LOG" || true)
-	sh_bad=$(grep -ac 'rundown-selftest: not ok - ' "$LOG" || true)
-	passed=$((passed + sh_ok))
-	failed=$((failed + sh_bad))
+	judge_boot "$log" "$rc"
+	rd_say "KUnit: $skipped skipped; /init checks and problems: $OK ok, $BAD not ok"
+	rd_say "console log: $log"
+	rd_finish "$((passed + OK))" "$((failed + BAD))"
+}
 
-	if rd_splats "$LOG"; then
-		rd_say "kernel splats in the console log (above)"
-		failed=$((failed + 1))
-	fi
-	if [ "$boot_rc" -eq 124 ] || [ "$boot_rc" -eq 137 ]; then
-		rd_say "QEMU timed out after ${TIMEOUT}s"
-		failed=$((failed + 1))
-	elif ! grep -aq 'rundown-selftest: end' "$LOG"; then
-		tail -n 30 "$LOG"
-		rd_say "no end marker: the guest crashed (QEMU exit $boot_rc)"
-		failed=$((failed + 1))
-	fi
+# lockdep_scenario <scenario> [<report title> <name>...]: one boot of
+# rundown_lockdep_expect.ko; with a title, lockdep's report of that title
+# must be there and name each <name>, and any other splat fails; without,
+# no splat at all.  One test.
+lockdep_scenario()
+{
+	local scenario=$1 title=${2:-} log=$CACHE/lockdep$SUFFIX-$1.log
+	local report=$CACHE/lockdep$SUFFIX-$1.report
+	local rest=$CACHE/lockdep$SUFFIX-$1.rest name rc=0 why=()
 
-	rd_say "KUnit: $skipped skipped; /init checks: $sh_ok ok, $sh_bad not ok"
-	rd_say "console log: $LOG"
-	rd_finish "$passed" "$failed"
+	shift $(($# < 2 ? $# : 2))
+	boot "$log" rdtest.mode=lockdep "rdtest.scenario=$scenario" \
+		"${INIT_ARGS[@]}" || rc=$?
+
+	grep -aq "rundown_lockdep_expect: done $scenario\$" "$log" ||
+		why+=("no \"rundown_lockdep_expect: done $scenario\" line")
+	if [ -n "$title" ]; then
+		rd_cut_report "$log" "$title" "$report" "$rest"
+		if [ -s "$report" ]; then
+			for name; do
+				grep -aqF -- "$name" "$report" ||
+					why+=("the report does not name $name")
+			done
+		else
+			why+=("no lockdep report \"$title\"")
+		fi
+	else
+		cp "$log" "$rest"
+	fi
+	judge_boot "$log" "$rc" "$rest"
+	[ "$BAD" -eq 0 ] || why+=("$BAD failed /init checks or other problems")
+
+	if [ ${#why[@]} -eq 0 ]; then
+		rd_result lockdep ok "$scenario${title:+: $title}"
+	else
+		rd_say "$scenario: $(IFS=';'; echo "${why[*]}")"
+		rd_result lockdep "not ok" "$scenario${title:+: $title}"
+	fi
+}
+
+run_lockdep()
+{
+	lockdep_scenario self "possible recursive locking detected" \
+		"&self_ref"
+	lockdep_scenario abba "possible circular locking dependency detected" \
+		"&abba_ref" abba_mutex
+	lockdep_scenario clean
+	rd_say "console logs: $CACHE/lockdep$SUFFIX-*.log"
+	rd_finish "$RD_PASSED" "$RD_FAILED"
+}
+
+# The torture test: its verdict is one of the /init checks.
+run_torture()
+{
+	local log=$CACHE/torture$SUFFIX.log rc=0
+
+	boot "$log" rdtest.mode=torture "rdtest.duration=$DURATION" \
+		"${INIT_ARGS[@]}" || rc=$?
+	grep -a 'rundown_torture: \(start\|end\|PASS\|FAIL\)' "$log" || true
+	judge_boot "$log" "$rc"
+	rd_say "console log: $log"
+	rd_finish "$OK" "$BAD"
 }
 
 rd_need_packages
 rd_prepare_source
-rd_lock qemu
+rd_lock "$LOCK"
 build_kernel
 build_modules
-boot_rc=0
-boot || boot_rc=$?
-judge "$boot_rc"
+"run_$MODE"

@@ -132,10 +132,29 @@ rd_check_config()
 }
 
 # rd_splats <log>: print the kernel splats in a console log; true if any.
+# Besides warnings, oopses and lockdep: the sanitizers' reports ("BUG:
+# KASAN: ...", "UBSAN: ...", "BUG: KCSAN: data-race in ..."; "KCSAN:" with
+# its colon, as KCSAN's boot message names CONFIG_KCSAN_STRICT),
+# debugobjects ("ODEBUG: ...") and kmemleak's "N new suspected memory
+# leaks" and "unreferenced object" lines.
 rd_splats()
 {
-	grep -anE 'WARNING:|BUG:|Call Trace|Oops|Kernel panic|KASAN|UBSAN|KCSAN|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|general protection fault' \
+	grep -anE 'WARNING:|BUG:|Call Trace|Oops|Kernel panic|KASAN|UBSAN|KCSAN:|ODEBUG|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|general protection fault|suspected memory leak|unreferenced object' \
 		"$1"
+}
+
+# rd_cut_report <log> <title> <report> <rest>: for a boot that provokes one
+# report on purpose.  Write the first report of <log> whose "WARNING:" line
+# contains <title>, to the end of its stack trace ("</TASK>"), to <report>
+# and the rest of the log to <rest>: rd_splats <rest> finds any other.
+rd_cut_report()
+{
+	: >"$3"
+	: >"$4"
+	awk -v title="WARNING: $2" -v report="$3" -v rest="$4" '
+		!state && index($0, title) { state = 1 }
+		state == 1 { print >report; if (/<\/TASK>/) state = 2; next }
+		{ print >rest }' "$1"
 }
 
 # rd_count_kunit <json>: print "<passed> <failed> <skipped>" for the test
@@ -199,6 +218,34 @@ rd_gate()
 		rd_result "$prefix" "not ok" "$name"
 		return 1
 	fi
+}
+
+# rd_step <command>...: run one step of a sequence (.ci/run,
+# scripts/test-full.sh), even after another has failed, and add the step's
+# last "N passed, M failed" line to RD_PASSED and RD_FAILED.  A step that
+# prints no such line, or fails without counting a failure, counts as one
+# failure.  rd_finish "$RD_PASSED" "$RD_FAILED" prints the grand total.
+rd_step()
+{
+	local rc=0 last p f log start=$SECONDS
+
+	echo "=== $*"
+	log=$(mktemp "${TMPDIR:-/tmp}/rundown-step.XXXXXX")
+	"$@" 2>&1 | tee "$log" || rc=$?
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1) || true
+	rm -f "$log"
+	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		p=${BASH_REMATCH[1]}
+		f=${BASH_REMATCH[2]}
+		[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+	else
+		echo "=== $*: no \"N passed, M failed\" line (exit status $rc)"
+		p=0
+		f=1
+	fi
+	RD_PASSED=$((RD_PASSED + p))
+	RD_FAILED=$((RD_FAILED + f))
+	echo "=== $*: $p passed, $f failed ($((SECONDS - start)) s)"
 }
 
 # rd_tmpdir: make RD_TMP, a folder removed at exit (the exit summary of
@@ -266,15 +313,16 @@ rd_stock_need()
 }
 
 # rd_copy_sources <dir>: copy what Kbuild needs (sources, Kbuild files, the
-# examples' Makefile) to <dir>, so that objects stay out of the working
-# tree.  Only changed files get a new mtime: rebuilds are incremental.
+# examples' Makefile, dkms.conf for the module version) to <dir>, so that
+# objects stay out of the working tree.  Only changed files get a new
+# mtime: rebuilds are incremental.
 rd_copy_sources()
 {
 	mkdir -p "$1"
 	rsync -r --checksum --delete --prune-empty-dirs --exclude=/.git \
 		--exclude='*.mod.c' --include='*/' --include='*.[ch]' \
-		--include=Kbuild --include=/examples/Makefile --exclude='*' \
-		"$REPO/" "$1/"
+		--include=Kbuild --include=/examples/Makefile \
+		--include=/dkms.conf --exclude='*' "$REPO/" "$1/"
 }
 
 # rd_build <kdir> <dir> <log> [make arguments]: copy the sources to <dir>,

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test-full.sh - every KUnit kernel variant, the lockdep expectations and
+# the torture test (make test-full), one scripts/kunit-qemu.sh run each:
+# base, lockdep boots, debug (KASAN, UBSAN, kmemleak, failslab), torture on
+# the debug kernel for RUNDOWN_DURATION seconds (default 60), kcsan, rt.
+#
+# Every step runs, even after one has failed.  The last line is the sum of
+# the steps' "N passed, M failed" lines.  Four kernels are built: about 30
+# minutes cold on 2 cores, see scripts/kunit-qemu.sh.
+
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+run=$REPO/scripts/kunit-qemu.sh
+
+rd_step "$run"
+rd_step "$run" --lockdep
+rd_step "$run" --variant debug
+rd_step "$run" --torture --duration "${RUNDOWN_DURATION:-60}"
+rd_step "$run" --variant kcsan
+rd_step "$run" --variant rt
+
+rd_finish "$RD_PASSED" "$RD_FAILED"
