@@ -32,17 +32,26 @@ bool in_section[NCPU];		/* an irq-disabled fast-path section runs */
 byte inside = 0;		/* holders between acquire and release */
 bool closed = false;		/* the owner's IPI round is complete */
 
-bool armed = false;		/* waiter queued by prepare_to_wait() */
-bool woken = false;		/* wake_up_var() reached the waiter */
+bool published = false;		/* ref->waiter != NULL */
+bool armed = false;		/* waiter in TASK_UNINTERRUPTIBLE */
+bool woken = false;		/* wake_up_process() set it running again */
+bool returned = false;		/* the wait returned: the object may be freed */
+bool late = false;		/* ref->late_release */
 
 /*
- * wake_up_var() after a release that saw WAITING.  The releaser's smp_mb()
- * orders its slot update before this check of the wait queue; the waiter's
- * set_current_state() orders its arming before its read of the slots.
+ * rundown_pcpu_release_waiting() after its slot update, still inside the
+ * section: read ref->waiter and wake_up_process() it.  The releaser's
+ * smp_mb() orders its slot update before the read of ref->waiter; the
+ * waiter's set_current_state() orders its store to ref->waiter and its
+ * arming before its read of the slots.
  */
 inline wake_waiter()
 {
-	atomic { if :: armed -> woken = true :: else -> skip fi }
+	atomic {
+		/* Safety 3: no release touches the object after the wait returned. */
+		assert(!returned);
+		if :: published && armed -> woken = true :: else -> skip fi
+	}
 }
 
 proctype holder(byte id)
@@ -82,14 +91,18 @@ proctype holder(byte id)
 			fi;
 			atomic { !in_section[rcpu]; in_section[rcpu] = true; s = state };
 			assert(s != DEAD);	/* would be misuse in C */
+			if
+			:: s == WAITING -> late = true
+			:: else -> skip
+			fi;
 			slot[rcpu] = slot[rcpu] - 1;
-			in_section[rcpu] = false;
 #ifndef MUTANT_NO_WAKE
 			if
 			:: s == WAITING -> wake_waiter()
 			:: else -> skip
-			fi
+			fi;
 #endif
+			in_section[rcpu] = false
 		:: else ->
 			in_section[cpu] = false	/* acquire fails, no write */
 		fi
@@ -106,6 +119,7 @@ proctype owner()
 	do
 	:: n < WAITS ->
 		n++;
+		returned = false;		/* a new wait begins */
 		state = WAITING;		/* rundown_pcpu_close() */
 		/* on_each_cpu(): taken on each CPU between two sections */
 		c = 0;
@@ -118,25 +132,54 @@ proctype owner()
 		:: else -> break
 		od;
 		closed = true;
-		/* rundown_sleep_until(): wait_var_event() on the slot sum */
+		sum = 0;
+		c = 0;			/* rundown_pcpu_holders() */
 		do
-		:: true ->
-			armed = true;	/* prepare_to_wait() */
-			sum = 0;
-			c = 0;		/* rundown_pcpu_holders(): one slot at a time */
-			do
-			:: c < NCPU -> sum = sum + slot[c]; c++
-			:: else -> break
-			od;
-			assert(sum >= 0);
-			if
-			:: sum == 0 -> armed = false; break
-			:: else ->
-				woken;	/* schedule() until wake_up_var() */
-				atomic { woken = false; armed = false }
-			fi
+		:: c < NCPU -> sum = sum + slot[c]; c++
+		:: else -> break
 		od;
+		assert(sum >= 0);
+		if
+		:: sum > 0 ->
+			/* rundown_pcpu_drain() */
+			published = true;
+			do
+			:: true ->
+				armed = true;	/* set_current_state() */
+				sum = 0;
+				c = 0;	/* one slot at a time */
+				do
+				:: c < NCPU -> sum = sum + slot[c]; c++
+				:: else -> break
+				od;
+				assert(sum >= 0);
+				if
+				:: sum == 0 -> atomic { armed = false; woken = false }; break
+				:: else ->
+					woken;	/* schedule() until woken */
+					atomic { woken = false; armed = false }
+				fi
+			od;
+			published = false
+		:: else -> skip
+		fi;
+		/* second on_each_cpu() if a release saw WAITING: wait them out */
+		if
+		:: late ->
+			c = 0;
+			do
+#ifndef MUTANT_NO_SECOND_FENCE
+			:: c < NCPU -> atomic { !in_section[c] -> c++ }
+#else
+			:: c < NCPU -> c++
+#endif
+			:: else -> break
+			od
+		:: else -> skip
+		fi;
+		late = false;
 		state = DEAD;
+		returned = true;
 		/* Safety 2: the wait never returns while a holder is inside. */
 		assert(inside == 0);
 		/* rundown_pcpu_reinit(): one store; slots keep their residue */

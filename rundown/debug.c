@@ -44,7 +44,8 @@ MODULE_PARM_DESC(hung_wait_secs,
  * rundown_kunit_counted() - count a report for the running KUnit test
  * @resource: name of the KUnit resource that counts this kind of report
  *
- * Context: Any context.
+ * Context: Any context.  On PREEMPT_RT, reports from atomic context are not
+ * counted.
  * Return: true if a KUnit test running on this thread counted the report.
  */
 bool rundown_kunit_counted(const char *resource)
@@ -53,7 +54,8 @@ bool rundown_kunit_counted(const char *resource)
 	struct kunit *test = kunit_get_current_test();
 	struct kunit_resource *res;
 
-	if (!test)
+	/* The resource lookup takes a spinlock_t, which sleeps on RT. */
+	if (!test || (IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible()))
 		return false;
 	res = kunit_find_named_resource(test, resource);
 	if (!res)

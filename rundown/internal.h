@@ -13,10 +13,11 @@
 #include <linux/compiler.h>
 #include <linux/lockdep.h>
 #include <linux/preempt.h>
-#include <linux/wait_bit.h>
 #include <rundown/rundown.h>
 
 #include "compat.h"
+
+struct task_struct;
 
 /* States of struct rundown_pcpu_ref::state. */
 #define RUNDOWN_PCPU_LIVE	0UL	/* acquires succeed */
@@ -44,6 +45,10 @@ struct rundown_pcpu_slot {
  * @slots: nr_cpu_ids cache-line-aligned counters inside the same buffer,
  *	or NULL when the buffer was too small and @shared is used instead.
  * @shared: the single counter of a degraded (undersized) object.
+ * @waiter: the task sleeping in rundown_pcpu_wait(), or NULL.  Written only
+ *	by the waiter; read by releases that see WAITING.
+ * @late_release: set by a release that sees WAITING, before its update;
+ *	cleared by the waiter.
  * @size: size of the buffer the object lives in.
  * @flags: RUNDOWN_NON_OWNER, RUNDOWN_PCPU_ALLOCATED.
  * @name: name given at initialisation, for hung-wait reports.
@@ -54,6 +59,8 @@ struct rundown_pcpu_ref {
 	unsigned long			state;
 	struct rundown_pcpu_slot	*slots;
 	atomic_long_t			shared;
+	struct task_struct		*waiter;
+	unsigned int			late_release;
 	unsigned int			size;
 	unsigned int			flags;
 	const char			*name;
@@ -92,24 +99,6 @@ void rundown_report_hung(const void *ref, const char *name,
 			WARN_ONCE(1, "rundown: " fmt, ##__VA_ARGS__);	\
 		unlikely(__misuse);					\
 	})
-
-/*
- * rundown_sleep_until() - wait_var_event() that reports a hung wait
- *
- * Sleeps on @var until @cond.  After rundown_hung_wait_secs seconds,
- * evaluates @report once and keeps sleeping: a wait never returns early.
- */
-#define rundown_sleep_until(var, cond, report)				\
-	do {								\
-		long __timeout = rundown_hung_timeout();		\
-									\
-		if (!__timeout ||					\
-		    !wait_var_event_timeout(var, cond, __timeout)) {	\
-			if (__timeout)					\
-				report;					\
-			wait_var_event(var, cond);			\
-		}							\
-	} while (0)
 
 long rundown_pcpu_holders(const struct rundown_pcpu_ref *ref);
 

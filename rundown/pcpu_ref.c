@@ -39,12 +39,18 @@
  * with interrupts enabled, that is between two fast-path sections, so each
  * section on each CPU either finished before the IPI, and its slot update is
  * visible to the waiter afterwards, or starts after it, and sees WAITING.
- * From then on acquires fail without touching any slot, and every release
- * wakes the waiter after its update.  The waiter sleeps in wait_var_event()
- * until the sum of all slots is zero, sets DEAD and returns.  What the wait
- * pays for the cheap fast path: one IPI to every online CPU, and one pass
- * over nr_cpu_ids cache lines per wake-up.  No RCU grace period.
- *
+ * From then on acquires fail without touching any slot.  If the slots then
+ * sum to zero the wait is over.  Otherwise the waiter publishes itself in
+ * @waiter and sleeps until the sum is zero; every release that sees WAITING
+ * wakes it with wake_up_process(), inside the release's interrupts-off
+ * section.  Such a release first sets @late_release.  Once the sum is zero,
+ * if @late_release is set, a second on_each_cpu() waits out any release
+ * still inside its section, so no release touches the object or the waiter
+ * after the wait returns.  Then the waiter sets DEAD.  What the wait pays
+ * for the cheap fast path: one IPI to every online CPU (two if a holder
+ * released during the wait), and one pass over nr_cpu_ids cache lines per
+ * wake-up.  No RCU grace period.
+
  * Races and their answers:
  *
  *  - A section runs on a CPU the waiter did not interrupt because it came
@@ -63,9 +69,23 @@
  *    been seen: it can be too high for a moment, never too low.  A zero sum
  *    is therefore final.
  *  - The release that makes the sum zero wakes the waiter after its update;
- *    the waiter may return and the owner free the object before the wake-up
- *    runs.  The release reads everything it needs (state, slot address)
- *    before its update, and wake_up_var() only hashes the address.
+ *    the waiter may see the zero sum before that wake-up runs (even in its
+ *    first sum, if the release ran just after the IPI on its CPU), and the
+ *    owner would free the object as soon as the wait returns.  The second
+ *    IPI round answers it: the wake-up runs with interrupts disabled in the
+ *    same section as the update, so it is over before the waiter returns.
+ *    The waiter knows a second round is needed because the release set
+ *    @late_release, then a full barrier, then its update: a waiter that
+ *    has seen the update and then reads @late_release (after a read
+ *    barrier) sees it set.
+ *    wake_up_process() takes only raw spinlocks, so this is also correct in
+ *    hardirq context on PREEMPT_RT, where a wait queue's lock would sleep.
+ *  - A release sees WAITING before the waiter has published itself in
+ *    @waiter, and wakes nobody: the release's update is followed by a full
+ *    barrier and its read of @waiter, the waiter's store to @waiter by a
+ *    full barrier (set_current_state()) and its read of the slots.  One of
+ *    the two sees the other's store: either the release wakes the waiter
+ *    or the waiter's sum includes the release.
  *  - A release reads LIVE just before the waiter sets WAITING: its section
  *    ends before the IPI is taken on that CPU, so the waiter's sum after
  *    on_each_cpu() includes the update; nobody needs to wake it.
@@ -95,6 +115,7 @@
 #include <linux/irqflags.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
+#include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/wait_bit.h>
 
@@ -151,6 +172,8 @@ static void rundown_pcpu_setup(struct rundown_pcpu_ref *ref, size_t size,
 
 	ref->slots = slots;
 	atomic_long_set(&ref->shared, 0);
+	ref->waiter = NULL;
+	ref->late_release = 0;
 	ref->size = min_t(size_t, size, UINT_MAX);
 	ref->flags = flags & RUNDOWN_NON_OWNER;
 	ref->name = name;
@@ -324,6 +347,24 @@ bool rundown_pcpu_acquire(struct rundown_pcpu_ref *ref)
 }
 EXPORT_SYMBOL_GPL(rundown_pcpu_acquire);
 
+/* A release during a wait; interrupts are disabled. */
+static void rundown_pcpu_release_waiting(struct rundown_pcpu_ref *ref,
+					 unsigned int count)
+{
+	struct task_struct *waiter;
+
+	/* Tell the waiter to wait this section out, before the update. */
+	WRITE_ONCE(ref->late_release, 1);
+	/* Order the critical section and the flag before the update. */
+	smp_mb();
+	rundown_pcpu_add(ref, -(long)count);
+	/* Order the update before the read of @waiter: see the theory above. */
+	smp_mb();
+	waiter = READ_ONCE(ref->waiter);
+	if (waiter)
+		wake_up_process(waiter);
+}
+
 /**
  * rundown_pcpu_release_many() - release cache-aware protection @count times
  * @ref: the object
@@ -346,23 +387,16 @@ void rundown_pcpu_release_many(struct rundown_pcpu_ref *ref,
 		rundown_lockdep_release(ref);
 	local_irq_save(flags);
 	state = READ_ONCE(ref->state);
-	if (unlikely(state != RUNDOWN_PCPU_LIVE)) {
-		if (rundown_misuse(state != RUNDOWN_PCPU_WAITING,
-				   "cache-aware release on a ref that is run down\n")) {
-			local_irq_restore(flags);
-			return;
-		}
-		/* Order the critical section before the update. */
-		smp_mb();
-	}
-	rundown_pcpu_add(ref, -(long)count);
+	if (likely(state == RUNDOWN_PCPU_LIVE))
+		rundown_pcpu_add(ref, -(long)count);
+	else if (state == RUNDOWN_PCPU_WAITING)
+		rundown_pcpu_release_waiting(ref, count);
 	local_irq_restore(flags);
 
-	if (unlikely(state != RUNDOWN_PCPU_LIVE)) {
-		/* @ref may be freed by now: wake_up_var() only hashes it. */
-		smp_mb();
-		wake_up_var(&ref->state);
-	}
+	/* Reported with interrupts enabled: a KUnit test may count it. */
+	rundown_misuse(state != RUNDOWN_PCPU_LIVE &&
+		       state != RUNDOWN_PCPU_WAITING,
+		       "cache-aware release on a ref that is run down\n");
 }
 EXPORT_SYMBOL_GPL(rundown_pcpu_release_many);
 
@@ -386,23 +420,32 @@ static void rundown_pcpu_fence(void *unused)
 	smp_mb();
 }
 
-/* The sum the waiter waits on; a negative one is misuse and ends the wait. */
-static bool rundown_pcpu_drained(const struct rundown_pcpu_ref *ref)
+/*
+ * Sleep until the slots sum to zero or below; releases that see WAITING
+ * wake us.  A wait longer than rundown_hung_wait_secs is reported once.
+ * Return the last sum.
+ */
+static long rundown_pcpu_drain(struct rundown_pcpu_ref *ref)
 {
-	long holders = rundown_pcpu_holders(ref);
+	long timeout = rundown_hung_timeout() ?: MAX_SCHEDULE_TIMEOUT;
+	long holders;
 
-	if (rundown_misuse(holders < 0,
-			   "cache-aware holders went negative (%ld): release without acquire\n",
-			   holders))
-		return true;
-	return holders == 0;
-}
-
-/* The wait has lasted rundown_hung_wait_secs: say so once. */
-static void rundown_pcpu_wait_hung(struct rundown_pcpu_ref *ref)
-{
-	rundown_report_hung(ref, ref->name, ref->init_site,
-			    rundown_pcpu_holders(ref));
+	WRITE_ONCE(ref->waiter, current);
+	for (;;) {
+		/* Full barrier: pairs with rundown_pcpu_release_waiting(). */
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		holders = rundown_pcpu_holders(ref);
+		if (holders <= 0)
+			break;
+		timeout = schedule_timeout(timeout);
+		if (!timeout) {
+			rundown_report_hung(ref, ref->name, ref->init_site,
+					    rundown_pcpu_holders(ref));
+			timeout = MAX_SCHEDULE_TIMEOUT;
+		}
+	}
+	__set_current_state(TASK_RUNNING);
+	return holders;
 }
 
 /*
@@ -443,7 +486,7 @@ static bool rundown_pcpu_close(struct rundown_pcpu_ref *ref)
 void rundown_pcpu_wait(struct rundown_pcpu_ref *ref)
 {
 	u64 start = ktime_get_ns();
-	long holders;
+	long holders, left;
 
 	might_sleep();
 	if (READ_ONCE(ref->state) == RUNDOWN_PCPU_BROKEN)
@@ -458,8 +501,19 @@ void rundown_pcpu_wait(struct rundown_pcpu_ref *ref)
 
 	holders = rundown_pcpu_holders(ref);
 	trace_rundown_wait_start(ref, true, holders);
-	rundown_sleep_until(&ref->state, rundown_pcpu_drained(ref),
-			    rundown_pcpu_wait_hung(ref));
+	left = holders > 0 ? rundown_pcpu_drain(ref) : holders;
+
+	/* Order the reads of the slots before the read of @late_release. */
+	smp_rmb();
+	if (READ_ONCE(ref->late_release)) {
+		/* Wait out the releases still inside their section. */
+		on_each_cpu(rundown_pcpu_fence, NULL, 1);
+		WRITE_ONCE(ref->late_release, 0);
+	}
+	WRITE_ONCE(ref->waiter, NULL);
+	rundown_misuse(left < 0,
+		       "cache-aware holders went negative (%ld): release without acquire\n",
+		       left);
 
 	/* Order the holders' critical sections before the owner's teardown. */
 	smp_mb();

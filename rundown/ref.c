@@ -33,9 +33,13 @@
  *    its compare-and-exchange on the old value fails, it rereads the word,
  *    sees bit 0 and decrements the wait block instead.  The wait block is
  *    alive because this holder has not been counted out yet.
- *  - The last holder decrements the block to zero and the waiter returns at
- *    once, before the holder calls wake_up_var(): wake_up_var() only hashes
- *    the address, it never dereferences the (now dead) block.
+ *  - The last holder decrements the block to zero and completes the block's
+ *    completion.  The waiter sleeps in wait_for_completion(), which returns
+ *    only after complete() has dropped the completion's lock, so the block
+ *    (on the waiter's stack) outlives every access the holder makes to it.
+ *    complete() takes a raw spinlock: it is safe in hardirq context and
+ *    with interrupts disabled, also on PREEMPT_RT, where wake_up_var()'s
+ *    wait-queue lock would sleep.
  *  - The wait returns: the block is about to die, so the waiter stores plain
  *    RUNDOWN_ACTIVE.  Nothing can still reference the block (every holder
  *    was counted out), so a second wait, rundown_completed() or
@@ -54,10 +58,11 @@
  *
  * Ordering: every update is a fully ordered atomic read-modify-write, so a
  * holder's accesses to the protected object happen before its release, and
- * the waiter reads the final count with acquire semantics before it returns
- * to an owner that will free the object.
+ * the completion (a lock and its release/acquire pairs) orders the last
+ * release before the waiter's return to an owner that will free the object.
  */
 
+#include <linux/completion.h>
 #include <linux/export.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
@@ -70,9 +75,11 @@
 /**
  * struct rundown_wait_block - a waiter's view of the holders left
  * @count: holders that have not yet released (not shifted)
+ * @done: completed by the release that takes @count to zero
  */
 struct rundown_wait_block {
 	atomic_long_t count;
+	struct completion done;
 };
 
 /* Bit 0 of the word tags the wait block's address. */
@@ -174,9 +181,9 @@ static void rundown_release_waiting(unsigned long old, unsigned int count)
 			return;
 	} while (!atomic_long_try_cmpxchg(&wb->count, &left, left - count));
 
-	/* The block may be gone now: wake_up_var() only hashes its address. */
+	/* The waiter cannot return before complete() is done with @wb. */
 	if (left == count)
-		wake_up_var(wb);
+		complete(&wb->done);
 }
 
 /**
@@ -243,6 +250,19 @@ static void rundown_wait_hung(struct rundown_ref *ref,
 #endif
 }
 
+/* Sleep until the last holder counted in @wb has released. */
+static void rundown_wait_holders(struct rundown_ref *ref,
+				 struct rundown_wait_block *wb)
+{
+	long timeout = rundown_hung_timeout();
+
+	if (timeout && wait_for_completion_timeout(&wb->done, timeout))
+		return;
+	if (timeout)
+		rundown_wait_hung(ref, wb);
+	wait_for_completion(&wb->done);
+}
+
 /*
  * Stop new acquires: publish @wb, or plain RUNDOWN_ACTIVE if no holders are
  * left.  Return the holders met, or -1 if another wait is in progress or
@@ -295,14 +315,13 @@ void rundown_wait(struct rundown_ref *ref)
 	might_sleep();
 	rundown_lockdep_wait(ref);
 
+	init_completion(&wb.done);
 	holders = rundown_close(ref, &wb);
 	if (holders < 0)
 		return;
 	trace_rundown_wait_start(ref, false, holders);
 	if (holders) {
-		rundown_sleep_until(&wb,
-				    atomic_long_read_acquire(&wb.count) == 0,
-				    rundown_wait_hung(ref, &wb));
+		rundown_wait_holders(ref, &wb);
 		/* No holder references @wb any more: plain run-down state. */
 		atomic_long_set_release(&ref->count, RUNDOWN_ACTIVE);
 		wake_up_var(ref);

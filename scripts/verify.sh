@@ -51,7 +51,7 @@ else
 	result "not ok" "model: safety and liveness hold"
 fi
 
-for mutant in MUTANT_NO_IPI MUTANT_NO_WAKE; do
+for mutant in MUTANT_NO_IPI MUTANT_NO_WAKE MUTANT_NO_SECOND_FENCE; do
 	out=$(run_pan "$mutant" "-D$mutant")
 	if grep -q "errors: [1-9]" <<<"$out"; then
 		result ok "model: $mutant is rejected"
