@@ -5,7 +5,7 @@
 #   make examples        build the example consumers against it
 #   make demo            the wdm_port example on Debian's 6.12 kernel in QEMU
 #   make load            insmod rundown.ko and wdm_port.ko (running kernel)
-#   make install         modules_install and depmod for KDIR's kernel
+#   make install         install rundown.ko and run depmod for KDIR's kernel
 #   make dkms-install    install the sources as DKMS package rundown/VERSION
 #   make test            build a KUnit kernel and run every suite in QEMU
 #   make test-debug      the suites on a KASAN/UBSAN/kmemleak/failslab kernel
@@ -43,8 +43,10 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
 	$(MAKE) -C $(KDIR) M=$(PWD)/examples clean
 
-install: modules
-	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+# Only rundown.ko: the test modules stay in the build tree.
+install:
+	$(MAKE) -C $(KDIR) M=$(PWD) RUNDOWN_TESTS=n modules
+	$(MAKE) -C $(KDIR) M=$(PWD) RUNDOWN_TESTS=n modules_install
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
 
 dkms-install:

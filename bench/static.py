@@ -43,7 +43,7 @@ EXPORTED = [
     'ExAcquireRundownProtection', 'ExReleaseRundownProtection',
     'ExAcquireRundownProtectionCacheAware',
     'ExReleaseRundownProtectionCacheAware',
-    'rundown_acquire', 'rundown_release',
+    'rundown_acquire_many', 'rundown_release_many',
     'rundown_pcpu_acquire', 'rundown_pcpu_release',
 ]
 

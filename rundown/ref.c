@@ -15,7 +15,9 @@
  *			   stack), which counts the holders still inside
  *
  * Acquire is a compare-and-exchange loop that adds 2 * count while bit 0 is
- * clear and fails as soon as it is set.  Release subtracts 2 * count while
+ * clear and fails as soon as it is set.  The first iteration of the loop
+ * for a count of one is inline in rundown.h (rundown_acquire() and
+ * rundown_release()); every other case lands here.  Release subtracts 2 * count while
  * bit 0 is clear.  The wait replaces the word, in one compare-and-exchange,
  * by the address of its wait block with bit 0 set, after copying the holder
  * count into the block.  From then on acquires fail and releases decrement
@@ -85,9 +87,6 @@ struct rundown_wait_block {
 /* Bit 0 of the word tags the wait block's address. */
 static_assert(__alignof__(struct rundown_wait_block) > RUNDOWN_ACTIVE);
 
-/* Largest value the holder part of the word may reach. */
-#define RUNDOWN_COUNT_MAX	((unsigned long)LONG_MAX & ~RUNDOWN_ACTIVE)
-
 /**
  * __rundown_init() - initialise plain run-down protection
  * @ref: the ref to initialise
@@ -148,20 +147,31 @@ bool rundown_acquire_many(struct rundown_ref *ref, unsigned int count)
 }
 EXPORT_SYMBOL_GPL(rundown_acquire_many);
 
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
 /**
- * rundown_acquire() - acquire run-down protection
- * @ref: the ref
+ * __rundown_lockdep_acquired() - lockdep hook of the inline rundown_acquire()
+ * @ref: the ref, just acquired
  *
- * Context: Any context: never sleeps, callable from hardirq and softirq and
- * with spinlocks held.
- * Return: true if protection was acquired (the caller must release it),
- * false if run-down has started or completed.
+ * Context: Any context.
  */
-bool rundown_acquire(struct rundown_ref *ref)
+void __rundown_lockdep_acquired(struct rundown_ref *ref)
 {
-	return rundown_acquire_many(ref, 1);
+	rundown_lockdep_acquire(ref);
 }
-EXPORT_SYMBOL_GPL(rundown_acquire);
+EXPORT_SYMBOL_GPL(__rundown_lockdep_acquired);
+
+/**
+ * __rundown_lockdep_releasing() - lockdep hook of the inline rundown_release()
+ * @ref: the ref, about to be released
+ *
+ * Context: Any context.
+ */
+void __rundown_lockdep_releasing(struct rundown_ref *ref)
+{
+	rundown_lockdep_release(ref);
+}
+EXPORT_SYMBOL_GPL(__rundown_lockdep_releasing);
+#endif
 
 /* Count @count holders out of the wait block published in @old. */
 static void rundown_release_waiting(unsigned long old, unsigned int count)
@@ -217,19 +227,6 @@ void rundown_release_many(struct rundown_ref *ref, unsigned int count)
 	} while (!atomic_long_try_cmpxchg(&ref->count, &old, old - sub));
 }
 EXPORT_SYMBOL_GPL(rundown_release_many);
-
-/**
- * rundown_release() - release run-down protection
- * @ref: the ref
- *
- * Context: Any context: never sleeps, callable from hardirq and softirq and
- * with spinlocks held.
- */
-void rundown_release(struct rundown_ref *ref)
-{
-	rundown_release_many(ref, 1);
-}
-EXPORT_SYMBOL_GPL(rundown_release);
 
 /* Another thread is waiting with the block in @old: wait for it to finish. */
 static void rundown_wait_other(struct rundown_ref *ref, long old)

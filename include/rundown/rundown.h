@@ -66,6 +66,10 @@
 #define RUNDOWN_ACTIVE		BIT(0)
 #define RUNDOWN_COUNT_SHIFT	1
 #define RUNDOWN_COUNT_INC	BIT(RUNDOWN_COUNT_SHIFT)
+/* Largest value the holder part of the word may reach. */
+#define RUNDOWN_COUNT_MAX	((unsigned long)LONG_MAX & ~RUNDOWN_ACTIVE)
+/* A new word the inline fast paths may store: neither bit may be set. */
+#define RUNDOWN_INLINE_MASK	(RUNDOWN_ACTIVE | BIT(BITS_PER_LONG - 1))
 
 /**
  * struct rundown_ref - plain run-down protection
@@ -134,10 +138,73 @@ void __rundown_init(struct rundown_ref *ref, const char *name,
 	} while (0)
 
 void rundown_reinit(struct rundown_ref *ref);
-bool rundown_acquire(struct rundown_ref *ref);
 bool rundown_acquire_many(struct rundown_ref *ref, unsigned int count);
-void rundown_release(struct rundown_ref *ref);
 void rundown_release_many(struct rundown_ref *ref, unsigned int count);
+
+/* Lockdep hooks of the inline fast paths; nothing without lock debugging. */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+void __rundown_lockdep_acquired(struct rundown_ref *ref);
+void __rundown_lockdep_releasing(struct rundown_ref *ref);
+#else
+static inline void __rundown_lockdep_acquired(struct rundown_ref *ref) { }
+static inline void __rundown_lockdep_releasing(struct rundown_ref *ref) { }
+#endif
+
+/**
+ * rundown_acquire() - acquire run-down protection
+ * @ref: the ref
+ *
+ * The common case, a live ref whose word does not change under us, is
+ * inline: one load and one compare-and-exchange, as refcount_inc_not_zero().
+ * Everything else (run-down started, a race, the holder count at its limit)
+ * goes to rundown_acquire_many().
+ *
+ * Context: Any context: never sleeps, callable from hardirq and softirq and
+ * with spinlocks held.
+ * Return: true if protection was acquired (the caller must release it),
+ * false if run-down has started or completed.
+ */
+static inline bool rundown_acquire(struct rundown_ref *ref)
+{
+	long old = atomic_long_read(&ref->count);
+	unsigned long new = (unsigned long)old + RUNDOWN_COUNT_INC;
+
+	/* Bit 0 clear: live.  Sign bit clear: no overflow. */
+	if (likely(!(new & RUNDOWN_INLINE_MASK) &&
+		   atomic_long_try_cmpxchg(&ref->count, &old, new))) {
+		__rundown_lockdep_acquired(ref);
+		return true;
+	}
+	return rundown_acquire_many(ref, 1);
+}
+
+/**
+ * rundown_release() - release run-down protection
+ * @ref: the ref
+ *
+ * Inline for a live ref with holders: one load and one compare-and-exchange.
+ * A release during a wait (which may wake the waiter), a race and misuse go
+ * to rundown_release_many().
+ *
+ * Context: Any context: never sleeps, callable from hardirq and softirq and
+ * with spinlocks held.
+ */
+static inline void rundown_release(struct rundown_ref *ref)
+{
+	long old;
+	unsigned long new;
+
+	/* Before the update: the ref may be freed right after it. */
+	__rundown_lockdep_releasing(ref);
+	old = atomic_long_read(&ref->count);
+	new = (unsigned long)old - RUNDOWN_COUNT_INC;
+	/* Bit 0 clear: live.  Sign bit clear: there was a holder. */
+	if (likely(!(new & RUNDOWN_INLINE_MASK) &&
+		   atomic_long_try_cmpxchg(&ref->count, &old, new)))
+		return;
+	rundown_release_many(ref, 1);
+}
+
 void rundown_wait(struct rundown_ref *ref);
 void rundown_completed(struct rundown_ref *ref);
 
