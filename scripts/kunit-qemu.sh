@@ -47,9 +47,9 @@
 #   RUNDOWN_KERNEL_ARGS  more kernel arguments for every boot, e.g.
 #                     kunit.filter_glob=rundown_plain (one suite only)
 #
-# Costs on 2 cores (TCG, measured on the development machine while other
-# builds and QEMU runs shared it): a variant's first run builds its kernel,
-# base 5 to 10 minutes, debug 10 to 16, kcsan 8 to 9, rt about 8.  Later
+# Costs on 2 cores (TCG, measured on the development machine): a variant's
+# first run builds its kernel, base 5 to 10 minutes (9 in a cold CI run,
+# with the sources), debug 10 to 16 (12), kcsan 8 to 10 (10), rt 8.  Later
 # runs: base 30 s, --lockdep 1 minute (3 boots of 7 s), debug under 2
 # minutes (boot 90 s), --torture the duration plus 80 s, kcsan 80 s (boot
 # 45 s), rt under a minute.
