@@ -328,13 +328,20 @@ static void check_windows_plain(void)
 	ExWaitForRundownProtectionRelease(&RunRef);
 
 	/*
-	 * wdm.h makes the initialisers macros; the parenthesised name calls
-	 * the exported function, as a call through a pointer would.
+	 * wdm.h makes the initialisers, the acquire and the release macros;
+	 * the parenthesised name calls the exported function, as a call
+	 * through a pointer would.
 	 */
 	(ExInitializeRundownProtection)(&RunRef);
-	check(ExAcquireRundownProtection(&RunRef) == TRUE &&
+	check((ExAcquireRundownProtection)(&RunRef) == TRUE &&
 	      atomic_long_read(&RunRef.count) == EX_RUNDOWN_COUNT_INC,
+	      "ExAcquireRundownProtection: the exported function works too");
+	check(ExAcquireRundownProtection(&RunRef) == TRUE &&
+	      atomic_long_read(&RunRef.count) == 2 * EX_RUNDOWN_COUNT_INC,
 	      "ExInitializeRundownProtection: the exported function works too");
+	(ExReleaseRundownProtection)(&RunRef);
+	check(atomic_long_read(&RunRef.count) == EX_RUNDOWN_COUNT_INC,
+	      "ExReleaseRundownProtection: the exported function works too");
 	ExReleaseRundownProtection(&RunRef);
 	ExWaitForRundownProtectionRelease(&RunRef);
 }

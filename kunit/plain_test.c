@@ -62,6 +62,32 @@ static void plain_acquire_adds_two_per_holder(struct kunit *test)
 	}
 }
 
+/*
+ * §4 items 2, 4 and 6 through the exported functions: wdm.h compiles a call
+ * of ExAcquireRundownProtection() or ExReleaseRundownProtection() to the
+ * inline fast path, so call the exported ones through pointers, as a port
+ * that keeps a table of them does, and mix them with the inline calls.
+ */
+static void plain_exported_acquire_release_match_inline(struct kunit *test)
+{
+	typeof(ExAcquireRundownProtection) *acquire = ExAcquireRundownProtection;
+	typeof(ExReleaseRundownProtection) *release = ExReleaseRundownProtection;
+	PEX_RUNDOWN_REF ref = new_ref(test);
+
+	KUNIT_ASSERT_TRUE(test, acquire(ref));
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 2UL);
+	KUNIT_ASSERT_TRUE(test, ExAcquireRundownProtection(ref));
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 4UL);
+	release(ref);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 2UL);
+	ExReleaseRundownProtection(ref);
+	KUNIT_EXPECT_EQ(test, rd_word(ref), 0UL);
+
+	ExWaitForRundownProtectionRelease(ref);
+	KUNIT_EXPECT_FALSE(test, acquire(ref));
+	KUNIT_EXPECT_EQ(test, rd_word(ref), EX_RUNDOWN_ACTIVE);
+}
+
 /* §4 item 3: AcquireEx(n) adds 2n; Ex, plain and Linux calls interoperate. */
 static void plain_acquire_ex_adds_two_per_count(struct kunit *test)
 {
@@ -324,6 +350,7 @@ static struct kunit_case rundown_plain_cases[] = {
 	KUNIT_CASE(plain_windows_constants_and_layout),
 	KUNIT_CASE(plain_init_sets_zero_and_acquire_succeeds),
 	KUNIT_CASE(plain_acquire_adds_two_per_holder),
+	KUNIT_CASE(plain_exported_acquire_release_match_inline),
 	KUNIT_CASE(plain_acquire_ex_adds_two_per_count),
 	KUNIT_CASE(plain_acquire_ex_fails_without_change_when_run_down),
 	KUNIT_CASE(plain_acquire_ex_zero_only_tests_state),

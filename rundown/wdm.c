@@ -15,12 +15,15 @@
 
 /*
  * wdm.h turns calls of the initialisers into macros with a lockdep key per
- * call site; the exported functions below serve callers through a pointer
- * or the parenthesised name, with one class each.
+ * call site, and calls of the plain acquire and release into the inline
+ * fast path; the exported functions below serve callers through a pointer
+ * or the parenthesised name (the initialisers with one class each).
  */
 #undef ExInitializeRundownProtection
 #undef ExInitializeRundownProtectionCacheAware
 #undef ExAllocateCacheAwareRundownProtection
+#undef ExAcquireRundownProtection
+#undef ExReleaseRundownProtection
 
 /* One lockdep class for all refs initialised through these functions. */
 static struct lock_class_key rundown_wdm_key;

@@ -100,6 +100,17 @@ VOID ExReleaseRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRef, 
 VOID ExWaitForRundownProtectionReleaseCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRef);
 VOID ExRundownCompletedCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);
 
+/*
+ * A call of the plain acquire or release compiles to the inline fast path
+ * of rundown.h, as it does under the Linux names: a function-like macro
+ * only replaces a name followed by "(", so a pointer to either routine, or
+ * a call of the parenthesised name, still reaches the exported function,
+ * which does the same thing.
+ */
+#define ExAcquireRundownProtection(RunRef)	\
+	((BOOLEAN)rundown_acquire(RunRef))
+#define ExReleaseRundownProtection(RunRef)	rundown_release(RunRef)
+
 #ifdef RUNDOWN_WDM_OWNER_CHECKS
 #define RUNDOWN_WDM_INIT_FLAGS	0
 #else
