@@ -105,3 +105,39 @@ void rundown_report_hung(const void *ref, const char *name,
 			name, ref, holders, READ_ONCE(rundown_hung_wait_secs),
 			current->comm, task_pid_nr(current));
 }
+
+#ifdef RUNDOWN_TEST_POINTS
+static rundown_test_hook_t rundown_test_hook;
+
+/**
+ * rundown_set_test_hook() - install the function called at test points
+ * @hook: the function, or NULL to remove it
+ *
+ * Test builds only.  The caller makes sure that no test point is still
+ * running the old hook before the hook's module goes away (the rundown
+ * KUnit tests remove it after reaping every thread that could call it).
+ *
+ * Context: Any context.
+ */
+void rundown_set_test_hook(rundown_test_hook_t hook)
+{
+	WRITE_ONCE(rundown_test_hook, hook);
+}
+EXPORT_SYMBOL_GPL(rundown_set_test_hook);
+
+/**
+ * rundown_call_test_hook() - a test point: call the installed hook, if any
+ * @tp: which test point
+ * @obj: the object it concerns (see enum rundown_test_point)
+ *
+ * Context: that of the test point; the hook must fit all of them.
+ */
+void rundown_call_test_hook(enum rundown_test_point tp, const void *obj)
+{
+	rundown_test_hook_t hook = READ_ONCE(rundown_test_hook);
+
+	if (hook)
+		hook(tp, obj);
+}
+EXPORT_SYMBOL_GPL(rundown_call_test_hook);
+#endif

@@ -25,6 +25,16 @@ struct task_struct;
 #define RUNDOWN_PCPU_DEAD	2UL	/* run down: acquires fail */
 #define RUNDOWN_PCPU_BROKEN	0x0badca11UL /* buffer too small to use */
 
+/*
+ * Any other value (a buffer too small to be marked, an object never
+ * initialised or overwritten) is treated like BROKEN: no call looks at
+ * anything but the state word.
+ */
+static inline bool rundown_pcpu_usable(unsigned long state)
+{
+	return state <= RUNDOWN_PCPU_DEAD;
+}
+
 /* struct rundown_pcpu_ref::flags: RUNDOWN_NON_OWNER and these. */
 #define RUNDOWN_PCPU_ALLOCATED	BIT(8)	/* from rundown_pcpu_alloc() */
 
@@ -111,28 +121,36 @@ long rundown_pcpu_holders(const struct rundown_pcpu_ref *ref);
  *
  * A hold is only ever dropped by the task that has it, and a hold left
  * behind would make lockdep report the task's next wait, its exit, or the
- * unloading of the module that owns the class.  So holds are kept only
+ * unloading of the module that owns the class.  So holds are taken only
  * where the release is known to come from the same task: owner refs, in
  * preemptible task context (not in an interrupt handler, an IPI callback
  * or under a spinlock, which cannot block on a lock anyway).  A task holds
  * a ref at most once, from its first acquire to its first release: that
  * never reports a hold the task does not have, whatever the counts.  A
  * trylock adds no dependency towards the ref and marks no irq usage.
+ *
+ * The release decides by what the task has, not by where it runs: the
+ * same task may acquire preemptible and release under a spinlock, with
+ * bottom halves or preemption disabled, and the hold must go all the same.
+ * Only task context drops a hold: an interrupt handler that runs on the
+ * task's stack sees the task's holds, but never took one.
+ * lock_is_held() is LOCK_STATE_UNKNOWN (negative) once lockdep has turned
+ * itself off; nothing is then tracked either way.
  */
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
-#define rundown_lockdep_tracked(ref)					\
-	(!((ref)->flags & RUNDOWN_NON_OWNER) && in_task() && preemptible())
+#define rundown_lockdep_owner(ref)					\
+	(!((ref)->flags & RUNDOWN_NON_OWNER) && in_task())
 #define rundown_lockdep_acquire(ref)					\
 	do {								\
-		if (rundown_lockdep_tracked(ref) &&			\
+		if (rundown_lockdep_owner(ref) && preemptible() &&	\
 		    !lock_is_held(&(ref)->dep_map))			\
 			lock_acquire_shared(&(ref)->dep_map, 0, 1, NULL,	\
 					    _RET_IP_);			\
 	} while (0)
 #define rundown_lockdep_release(ref)					\
 	do {								\
-		if (rundown_lockdep_tracked(ref) &&			\
-		    lock_is_held(&(ref)->dep_map))			\
+		if (rundown_lockdep_owner(ref) &&			\
+		    lock_is_held(&(ref)->dep_map) > 0)			\
 			lock_release(&(ref)->dep_map, _RET_IP_);	\
 	} while (0)
 #define rundown_lockdep_wait(ref)					\
@@ -141,6 +159,43 @@ long rundown_pcpu_holders(const struct rundown_pcpu_ref *ref);
 #define rundown_lockdep_acquire(ref)	((void)(ref))
 #define rundown_lockdep_release(ref)	((void)(ref))
 #define rundown_lockdep_wait(ref)	((void)(ref))
+#endif
+
+/*
+ * Test points: the places where a KUnit test widens a race window on
+ * purpose (kunit/race_test.c), so that "the owner frees the object while a
+ * release is still inside it" really happens instead of once in a million
+ * runs.  Compiled in only when the test modules are built with rundown.ko
+ * (RUNDOWN_TEST_POINTS, set by rundown/Kbuild); make install and DKMS build
+ * rundown.ko without them.
+ */
+enum rundown_test_point {
+	/* plain release that saw a wait block, before touching it; @obj: the block */
+	RUNDOWN_TP_PLAIN_RELEASE_WAITING,
+	/* cache-aware release that saw WAITING, before its first write (irqs off) */
+	RUNDOWN_TP_PCPU_RELEASE_WAITING,
+	/* cache-aware release during a wait, slot updated, before reading @waiter */
+	RUNDOWN_TP_PCPU_RELEASE_UPDATED,
+	/* cache-aware wait about to store DEAD: its last fence is done */
+	RUNDOWN_TP_PCPU_WAIT_END,
+};
+
+#ifdef RUNDOWN_TEST_POINTS
+typedef void (*rundown_test_hook_t)(enum rundown_test_point tp,
+				    const void *obj);
+void rundown_set_test_hook(rundown_test_hook_t hook);
+void rundown_call_test_hook(enum rundown_test_point tp, const void *obj);
+
+static inline void rundown_test_point(enum rundown_test_point tp,
+				      const void *obj)
+{
+	rundown_call_test_hook(tp, obj);
+}
+#else
+static inline void rundown_test_point(enum rundown_test_point tp,
+				      const void *obj)
+{
+}
 #endif
 
 #endif /* _RUNDOWN_INTERNAL_H */

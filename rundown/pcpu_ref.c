@@ -54,12 +54,16 @@
  * Races and their answers:
  *
  *  - A section runs on a CPU the waiter did not interrupt because it came
- *    online after on_each_cpu() read cpu_online_mask: the waiter's store
- *    of WAITING and its read of the mask are ordered by a full barrier, and
- *    so are the new CPU's marking itself online and its first section (CPU
- *    bring-up and the scheduler's barriers).  Store-buffering with full
- *    barriers on both sides: either the waiter sees the CPU online and
- *    interrupts it, or the section sees WAITING.  Offline CPUs run nothing;
+ *    online after on_each_cpu() read cpu_online_mask.  The waiter's store
+ *    of WAITING is a fully ordered compare-and-exchange before that read.
+ *    The new CPU marks itself online in set_cpu_online(), whose
+ *    cpumask_test_and_set_cpu() is a value-returning atomic bit operation,
+ *    hence fully ordered, before it enables interrupts and runs anything
+ *    that could enter a section.  Store buffering with full barriers on
+ *    both sides: either the waiter sees the CPU online and interrupts it,
+ *    or the CPU's first section sees WAITING.  (Code that the CPU runs
+ *    before set_cpu_online(), such as CPUHP_AP_*_STARTING callbacks, must
+ *    not use a ref that may be waited for.)  Offline CPUs run nothing;
  *    their slots keep whatever cross-CPU residue they hold and the sum
  *    still counts it, so no hotplug callback is needed.
  *  - The waiter sums while releases run: after WAITING is visible only
@@ -100,13 +104,31 @@
  *    either, and the residues in the slots still sum to zero.  So reinit
  *    is one store, safe in atomic context and against concurrent acquires
  *    that are failing.
- *  - Concurrent waits: the second waiter sees WAITING and sleeps until the
- *    first one has set DEAD.
+ *  - Concurrent waits: the second waiter sees WAITING and sleeps on the
+ *    wait_var_event() queue of @state until the first one has set DEAD.
+ *    The first waiter's store of DEAD and wake_up_var()'s lockless look at
+ *    the queue are separated by a full barrier (smp_store_mb()), the
+ *    second waiter's queueing and its re-read of @state by another
+ *    (set_current_state()): one of the two sees the other.  The second
+ *    waiter re-reads @state after the first wait returned, so the object
+ *    must outlive every waiter; it returns on any state but WAITING, also
+ *    if the first owner reinitialised the object meanwhile.
+ *  - A wait that finds the object run down (or unusable) read that state
+ *    with a plain load or a failed compare-and-exchange; it orders the
+ *    read as an acquire (smp_acquire__after_ctrl_dep()), pairing with the
+ *    full barrier before the store of DEAD, before it returns.
+ *  - A zero-count release is not counted in any slot, so nothing stops the
+ *    wait from returning, and the owner from freeing the object, while it
+ *    runs: it returns before it reads the object at all.  The acquire of
+ *    0 it pairs with only reads @state.
  *  - An undersized buffer cannot hold a slot per CPU: the object then uses
  *    one shared atomic counter in the header (@slots is NULL).  The
  *    protocol is the same; only the counter is shared.  A buffer too small
  *    even for the header is marked BROKEN in its first word, if that fits:
- *    acquires fail and waits return without touching anything else.
+ *    acquires fail and waits return without touching anything else.  A
+ *    buffer smaller than that word cannot be marked: the initialiser
+ *    writes nothing and reports it, and later calls would read beyond it
+ *    (the caller's size is not known to them).
  */
 
 #include <linux/align.h>
@@ -271,7 +293,7 @@ void rundown_pcpu_free(struct rundown_pcpu_ref *ref)
 	if (!ref)
 		return;
 	state = READ_ONCE(ref->state);
-	if (rundown_misuse(state == RUNDOWN_PCPU_BROKEN ||
+	if (rundown_misuse(!rundown_pcpu_usable(state) ||
 			   !(ref->flags & RUNDOWN_PCPU_ALLOCATED),
 			   "freeing a cache-aware ref that was not allocated\n"))
 		return;
@@ -305,7 +327,9 @@ static __always_inline void rundown_pcpu_add(struct rundown_pcpu_ref *ref,
  *
  * All or nothing: the holder count changes only if this returns true.
  * Writes only the current CPU's counter; the matching release may run on
- * any CPU.  Holders in total must stay below LONG_MAX.
+ * any CPU.  Holders in total must stay below RUNDOWN_COUNT_LIMIT; a count
+ * above it is refused and reported.  A count of 0 takes nothing and needs
+ * no release.
  *
  * Context: Any context except NMI: never sleeps, callable from hardirq and
  * softirq and with spinlocks held.
@@ -318,6 +342,15 @@ bool rundown_pcpu_acquire_many(struct rundown_pcpu_ref *ref,
 	unsigned long flags;
 	bool live;
 
+	/* Only 32-bit kernels have counts that a slot cannot hold. */
+	if (rundown_misuse(!rundown_count_fits(count),
+			   "cache-aware acquire of %u is more than a ref can count\n",
+			   count))
+		return false;
+	/* Takes nothing: the state is all there is to report. */
+	if (!count)
+		return smp_load_acquire(&ref->state) == RUNDOWN_PCPU_LIVE;
+
 	local_irq_save(flags);
 	/* Pairs with the release in reinit: see the owner's new object. */
 	live = smp_load_acquire(&ref->state) == RUNDOWN_PCPU_LIVE;
@@ -326,7 +359,7 @@ bool rundown_pcpu_acquire_many(struct rundown_pcpu_ref *ref,
 	local_irq_restore(flags);
 	if (unlikely(!live))
 		trace_rundown_acquire_refused(ref, true, count);
-	else if (count)
+	else
 		rundown_lockdep_acquire(ref);
 	return live;
 }
@@ -353,6 +386,7 @@ static void rundown_pcpu_release_waiting(struct rundown_pcpu_ref *ref,
 {
 	struct task_struct *waiter;
 
+	rundown_test_point(RUNDOWN_TP_PCPU_RELEASE_WAITING, ref);
 	/* Tell the waiter to wait this section out, before the update. */
 	WRITE_ONCE(ref->late_release, 1);
 	/* Order the critical section and the flag before the update. */
@@ -360,6 +394,7 @@ static void rundown_pcpu_release_waiting(struct rundown_pcpu_ref *ref,
 	rundown_pcpu_add(ref, -(long)count);
 	/* Order the update before the read of @waiter: see the theory above. */
 	smp_mb();
+	rundown_test_point(RUNDOWN_TP_PCPU_RELEASE_UPDATED, ref);
 	waiter = READ_ONCE(ref->waiter);
 	if (waiter)
 		wake_up_process(waiter);
@@ -372,18 +407,31 @@ static void rundown_pcpu_release_waiting(struct rundown_pcpu_ref *ref,
  *
  * May run on another CPU than the acquire.  Wakes the waiter while a wait
  * is in progress.  A release after the wait has returned is reported and
- * ignored.
+ * ignored.  A count of 0 does nothing, in every state.
  *
  * Context: Any context except NMI: never sleeps, callable from hardirq and
- * softirq and with spinlocks held.
+ * softirq and with spinlocks held, not with the scheduler's own locks held
+ * (a release during a wait calls wake_up_process()).
  */
 void rundown_pcpu_release_many(struct rundown_pcpu_ref *ref,
 			       unsigned int count)
 {
 	unsigned long flags, state;
 
+	/*
+	 * A zero-count release pairs with an acquire of 0, which took nothing.
+	 * It is not counted in the slots, so the wait may return and the
+	 * owner free the object at any moment: it must not touch the object.
+	 */
+	if (!count)
+		return;
+	if (rundown_misuse(!rundown_count_fits(count),
+			   "cache-aware release of %u is more than a ref can count\n",
+			   count))
+		return;
+
 	/* Before the update: the object may be freed right after it. */
-	if (READ_ONCE(ref->state) != RUNDOWN_PCPU_BROKEN)
+	if (rundown_pcpu_usable(READ_ONCE(ref->state)))
 		rundown_lockdep_release(ref);
 	local_irq_save(flags);
 	state = READ_ONCE(ref->state);
@@ -405,7 +453,7 @@ EXPORT_SYMBOL_GPL(rundown_pcpu_release_many);
  * @ref: the object
  *
  * Context: Any context except NMI: never sleeps, callable from hardirq and
- * softirq and with spinlocks held.
+ * softirq and with spinlocks held, not with the scheduler's own locks held.
  */
 void rundown_pcpu_release(struct rundown_pcpu_ref *ref)
 {
@@ -461,12 +509,22 @@ static bool rundown_pcpu_close(struct rundown_pcpu_ref *ref)
 		if (state == RUNDOWN_PCPU_WAITING) {
 			wait_var_event(&ref->state,
 				       READ_ONCE(ref->state) != RUNDOWN_PCPU_WAITING);
-			return false;
+			goto other;
 		}
 		if (state != RUNDOWN_PCPU_LIVE)
-			return false;
+			goto other;
 	} while (!try_cmpxchg(&ref->state, &state, RUNDOWN_PCPU_WAITING));
 	return true;
+
+other:
+	/*
+	 * The state that ends this wait was read by a plain load or a failed
+	 * compare-and-exchange: make it an acquire, pairing with the full
+	 * barrier before the store of DEAD in rundown_pcpu_wait(), so that the
+	 * caller's teardown sees what the holders did.
+	 */
+	smp_acquire__after_ctrl_dep();
+	return false;
 }
 
 /**
@@ -478,7 +536,9 @@ static bool rundown_pcpu_close(struct rundown_pcpu_ref *ref)
  * effect, and rundown_pcpu_reinit() makes it usable again.  If another
  * thread is already waiting, returns when that wait finishes.  A wait that
  * lasts longer than the module parameter hung_wait_secs is reported once,
- * and goes on.
+ * and goes on.  A later waiter reads @ref once more after the first wait
+ * has finished: @ref's memory must stay valid until every waiter has
+ * returned.
  *
  * Context: Process context with interrupts enabled; may sleep.  Must not be
  * called while holding protection on @ref.
@@ -489,7 +549,7 @@ void rundown_pcpu_wait(struct rundown_pcpu_ref *ref)
 	long holders, left;
 
 	might_sleep();
-	if (READ_ONCE(ref->state) == RUNDOWN_PCPU_BROKEN)
+	if (!rundown_pcpu_usable(READ_ONCE(ref->state)))
 		return;
 	rundown_lockdep_wait(ref);
 
@@ -517,7 +577,16 @@ void rundown_pcpu_wait(struct rundown_pcpu_ref *ref)
 
 	/* Order the holders' critical sections before the owner's teardown. */
 	smp_mb();
-	WRITE_ONCE(ref->state, RUNDOWN_PCPU_DEAD);
+	rundown_test_point(RUNDOWN_TP_PCPU_WAIT_END, ref);
+	/*
+	 * wake_up_var() looks at the wait queue without its lock: the store of
+	 * DEAD must be visible before that look, or a second waiter that
+	 * queued itself and then read WAITING would sleep forever.
+	 * smp_store_mb() pairs with the full barrier between queueing and the
+	 * condition check of wait_var_event() in rundown_pcpu_close()
+	 * (set_current_state()).
+	 */
+	smp_store_mb(ref->state, RUNDOWN_PCPU_DEAD);
 	wake_up_var(&ref->state);
 	trace_rundown_wait_end(ref, true, holders, ktime_get_ns() - start);
 }

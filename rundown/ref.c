@@ -50,18 +50,49 @@
  *    deliberate difference, and it makes "a second wait has no effect" true
  *    in every case.
  *  - A second thread waits while the first is still waiting: it sees
- *    another block's address and sleeps until the word changes, that is
- *    until the first wait has finished.  Concurrent waits are thus safe,
- *    although Windows leaves them undefined.
+ *    another block's address and sleeps on the ref's wait_var_event()
+ *    queue until the word changes, that is until the first wait has
+ *    stored RUNDOWN_ACTIVE.  The first waiter's store and the lockless
+ *    queue check in wake_up_var() are separated by a full barrier, the
+ *    second waiter's queueing and its re-read of the word by another
+ *    (set_current_state()): store buffering with barriers on both sides,
+ *    so either the waker sees the queued waiter or the waiter sees the new
+ *    word.  Windows leaves concurrent waits undefined; here the later wait
+ *    returns once the first has finished, and every waiter returns only
+ *    after every holder has released.  The later waiter reads the ref
+ *    once more after the first wait has finished: the ref's memory must
+ *    outlive every waiter, so an owner frees it only when the other
+ *    waiters are known to have returned.  By then the first owner may have
+ *    reinitialised the ref: a later waiter also returns if it finds the
+ *    ref live again (or waited for by a newer wait, whose end it awaits).
+ *  - A zero-count pair (AcquireEx(0), then ReleaseEx(0), as ported code
+ *    does for an empty batch) takes nothing and gives nothing back.  The
+ *    release returns before it reads the word: a holder that is not
+ *    counted in the wait block must never dereference it, since nothing
+ *    keeps the waiter's frame alive for it.
  *  - A release without a matching acquire would drive the count below zero
- *    and make a later wait sleep forever: it is refused and reported, both
- *    on the word and on the wait block.  A release on a run-down word with
- *    no wait block (exactly RUNDOWN_ACTIVE) is refused the same way.
+ *    and make a later wait sleep forever: when the count it drops exceeds
+ *    every holder left, it is refused and reported, on the word and on the
+ *    wait block alike.  A release on a run-down word with no wait block
+ *    (exactly RUNDOWN_ACTIVE) is refused the same way.  An unmatched
+ *    release while other holders exist cannot be told from theirs: it
+ *    counts one of them out, the wait may return while that holder is
+ *    still inside, and its late release is then reported as a release
+ *    after the wait.  Windows checks neither case.
+ *  - Counts: the holder part of the word is at most RUNDOWN_COUNT_LIMIT
+ *    (LONG_MAX >> 1).  On 32-bit kernels an unsigned int count can exceed
+ *    it; such a count, shifted, would lose its top bit, so acquires and
+ *    releases of more than RUNDOWN_COUNT_LIMIT are refused and reported
+ *    before any shift.
  *
  * Ordering: every update is a fully ordered atomic read-modify-write, so a
  * holder's accesses to the protected object happen before its release, and
  * the completion (a lock and its release/acquire pairs) orders the last
  * release before the waiter's return to an owner that will free the object.
+ * A wait that returns early because the ref is already run down read that
+ * state with a plain load or a failed compare-and-exchange: it turns the
+ * read into an acquire (smp_acquire__after_ctrl_dep()), pairing with the
+ * store or exchange that ran the ref down.
  */
 
 #include <linux/completion.h>
@@ -118,8 +149,9 @@ EXPORT_SYMBOL_GPL(__rundown_init);
  *	has started
  *
  * All or nothing: the holder count changes only if this returns true.  A
- * count that would overflow the holder count (more than LONG_MAX / 2
- * holders) is refused and reported.
+ * count that would take the holders beyond RUNDOWN_COUNT_LIMIT is refused
+ * and reported.  A count of 0 takes nothing, so it needs no release (a
+ * release of 0 is a no-op too).
  *
  * Context: Any context: never sleeps, callable from hardirq and softirq and
  * with spinlocks held.
@@ -128,9 +160,16 @@ EXPORT_SYMBOL_GPL(__rundown_init);
  */
 bool rundown_acquire_many(struct rundown_ref *ref, unsigned int count)
 {
-	unsigned long add = (unsigned long)count << RUNDOWN_COUNT_SHIFT;
-	long old = atomic_long_read(&ref->count);
+	unsigned long add;
+	long old;
 
+	/* Only 32-bit kernels have counts that the word cannot hold. */
+	if (rundown_misuse(!rundown_count_fits(count),
+			   "acquire of %u is more than a ref can count\n",
+			   count))
+		return false;
+	add = (unsigned long)count << RUNDOWN_COUNT_SHIFT;
+	old = atomic_long_read(&ref->count);
 	do {
 		if (unlikely(old & RUNDOWN_ACTIVE)) {
 			trace_rundown_acquire_refused(ref, false, count);
@@ -182,10 +221,12 @@ static void rundown_release_waiting(unsigned long old, unsigned int count)
 	wb = (struct rundown_wait_block *)(old & ~RUNDOWN_ACTIVE);
 	if (rundown_misuse(!wb, "release on a ref that is already run down\n"))
 		return;
+	rundown_test_point(RUNDOWN_TP_PLAIN_RELEASE_WAITING, wb);
 
 	left = atomic_long_read(&wb->count);
 	do {
-		if (rundown_misuse(left < (long)count,
+		/* @left is never negative; compare unsigned on every word size. */
+		if (rundown_misuse((unsigned long)left < count,
 				   "release of %u with only %ld holders left\n",
 				   count, left))
 			return;
@@ -202,15 +243,29 @@ static void rundown_release_waiting(unsigned long old, unsigned int count)
  * @count: number of references to drop, as acquired
  *
  * Wakes the waiter if this drops the last reference while a wait is in
- * progress.
+ * progress.  A count of 0 does nothing, in every state.
  *
- * Context: Any context: never sleeps, callable from hardirq and softirq and
- * with spinlocks held.
+ * Context: Any context except NMI: never sleeps, callable from hardirq and
+ * softirq and with spinlocks held, but not with the scheduler's own locks
+ * held (a release during a wait calls complete()).
  */
 void rundown_release_many(struct rundown_ref *ref, unsigned int count)
 {
-	unsigned long sub = (unsigned long)count << RUNDOWN_COUNT_SHIFT;
+	unsigned long sub;
 	long old;
+
+	/*
+	 * A zero-count release pairs with an acquire of 0, which took nothing:
+	 * it must not touch the ref, least of all a wait block that only the
+	 * holders still counted in it keep alive.
+	 */
+	if (!count)
+		return;
+	if (rundown_misuse(!rundown_count_fits(count),
+			   "release of %u is more than a ref can count\n",
+			   count))
+		return;
+	sub = (unsigned long)count << RUNDOWN_COUNT_SHIFT;
 
 	/* Before the update: the ref may be freed right after it. */
 	rundown_lockdep_release(ref);
@@ -273,6 +328,15 @@ static long rundown_close(struct rundown_ref *ref, struct rundown_wait_block *wb
 		if (old & RUNDOWN_ACTIVE) {
 			if (old != RUNDOWN_ACTIVE)
 				rundown_wait_other(ref, old);
+			/*
+			 * The run-down state was read by a plain load or a
+			 * failed compare-and-exchange, neither of which
+			 * orders anything: make it an acquire, pairing with
+			 * the waiter's store of RUNDOWN_ACTIVE (a release) or
+			 * its fully ordered exchange, so that the caller's
+			 * teardown sees what the holders did.
+			 */
+			smp_acquire__after_ctrl_dep();
 			return -1;
 		}
 		if (!old) {
@@ -296,9 +360,11 @@ static long rundown_close(struct rundown_ref *ref, struct rundown_wait_block *wb
  * released.  Returns at once, without sleeping, if there are no holders or
  * @ref is already run down.  Afterwards @ref is in the run-down state: a
  * second call has no effect, and rundown_reinit() makes it usable again.
- * If another thread is already waiting, returns when that wait finishes.
- * A wait that lasts longer than the module parameter hung_wait_secs is
- * reported once, and goes on.
+ * If another thread is already waiting, returns when that wait finishes
+ * (or later, if @ref is waited for again meanwhile): @ref's memory must
+ * then stay valid until every waiter has returned.  A wait that lasts
+ * longer than the module parameter hung_wait_secs is reported once, and
+ * goes on.
  *
  * Context: Process context; may sleep.  Must not be called while holding
  * protection on @ref.
@@ -321,6 +387,15 @@ void rundown_wait(struct rundown_ref *ref)
 		rundown_wait_holders(ref, &wb);
 		/* No holder references @wb any more: plain run-down state. */
 		atomic_long_set_release(&ref->count, RUNDOWN_ACTIVE);
+		/*
+		 * wake_up_var() looks at the wait queue without its lock: the
+		 * store above must be visible before that look, or a second
+		 * waiter that queued itself and then read the old word would
+		 * sleep forever.  Pairs with the full barrier between queueing
+		 * and the condition check in rundown_wait_other()'s
+		 * wait_var_event() (set_current_state()).
+		 */
+		smp_mb();
 		wake_up_var(ref);
 	}
 	trace_rundown_wait_end(ref, false, holders, ktime_get_ns() - start);

@@ -33,25 +33,57 @@
  * The Windows initialisers make non-owner refs unless the port defines
  * RUNDOWN_WDM_OWNER_CHECKS (see wdm.h).
  *
- * Misuse is reported, never turned into memory corruption.  Each report is a
- * WARN_ONCE() (counted instead of printed while a rundown KUnit test that
- * asked for it is running):
+ * Counts: an acquire of 0 takes nothing and only says whether run-down
+ * has started; a release of 0 does nothing at all, in every state, so a
+ * zero-count pair is a no-op on both flavours and under both names.  A
+ * count above RUNDOWN_COUNT_LIMIT (possible on 32-bit kernels only) is
+ * refused and reported.
  *
- *  - releasing more than was acquired on a plain ref: the release is ignored;
- *  - releasing after the wait has returned: the release is ignored;
- *  - a count that would overflow the holder count: the acquire fails;
+ * Contexts: acquire and release never sleep.  They may be called from
+ * hardirq and softirq context and with spinlocks held, not from NMI
+ * context, and not with the scheduler's own locks held (a runqueue lock,
+ * a task's pi_lock): a release during a wait wakes the waiter (complete()
+ * or wake_up_process()).
+ *
+ * Misuse that can be detected is reported with WARN_ONCE() (counted
+ * instead of printed while a rundown KUnit test that asked for it is
+ * running) and refused:
+ *
+ *  - a plain release of more than every holder left (on the word, or on
+ *    the wait block during a wait): the release is ignored;
+ *  - a release after the wait has returned, while the object is still
+ *    allocated: the release is ignored;
+ *  - an acquire that would take the holders beyond RUNDOWN_COUNT_LIMIT:
+ *    the acquire fails;
  *  - rundown_reinit() or rundown_completed() on a ref that is not run down,
  *    or while a wait is still in progress: the call is ignored;
- *  - a cache-aware release without acquire cannot be seen on the fast path;
- *    the wait sees the sum of all CPU counters go negative, warns and
- *    returns as if the holders had gone;
- *  - a cache-aware buffer smaller than rundown_pcpu_size(): reported and
- *    never written beyond the given size; with room for the header the
- *    object falls back to one shared counter (correct, not cache-friendly),
- *    with less it is marked unusable (every acquire fails, every wait
- *    returns at once);
+ *  - a cache-aware buffer smaller than rundown_pcpu_size() but at least as
+ *    big as the header: reported, never written beyond the given size, and
+ *    the object falls back to one shared counter (correct, not
+ *    cache-friendly); with room for one word but not the header it is
+ *    marked unusable (every acquire fails, every wait returns at once);
  *  - rundown_pcpu_free() on an object that rundown_pcpu_alloc() did not
  *    return, or that still has holders: warns and frees nothing.
+ *
+ * What cannot be detected, and what it costs (Windows detects none of it,
+ * and a release without acquire there wraps the count, so that a later
+ * wait blocks forever or returns early):
+ *
+ *  - an unmatched release while other holders exist counts one of them out:
+ *    the wait can return while that holder is still inside the object;
+ *  - a cache-aware release without acquire cannot be seen on the fast path:
+ *    the wait sees the sum of the counters low (and, if it goes negative,
+ *    warns), and may return while a real holder is inside;
+ *  - a release (or any call) after the owner has freed the object touches
+ *    freed memory, as with any use after free;
+ *  - holders of a cache-aware object beyond RUNDOWN_COUNT_LIMIT in total;
+ *  - a cache-aware buffer smaller than one word cannot even be marked: the
+ *    initialiser reports it and writes nothing, and any later call on it
+ *    reads beyond it.
+ *
+ * Several owners may wait at once: every waiter returns once the holders
+ * have gone, the later ones when the first wait has finished.  The ref's
+ * memory must stay valid until every waiter has returned.
  */
 #ifndef _RUNDOWN_RUNDOWN_H
 #define _RUNDOWN_RUNDOWN_H
@@ -68,6 +100,18 @@
 #define RUNDOWN_COUNT_INC	BIT(RUNDOWN_COUNT_SHIFT)
 /* Largest value the holder part of the word may reach. */
 #define RUNDOWN_COUNT_MAX	((unsigned long)LONG_MAX & ~RUNDOWN_ACTIVE)
+/*
+ * Most holders a ref counts, and the largest count one call accepts:
+ * LONG_MAX >> 1, which an unsigned int count can exceed on 32-bit kernels
+ * only.  The holders of a cache-aware object must stay below it in total.
+ */
+#define RUNDOWN_COUNT_LIMIT	(RUNDOWN_COUNT_MAX >> RUNDOWN_COUNT_SHIFT)
+
+/* Can @count holders be counted at all?  Always true on 64-bit kernels. */
+static inline bool rundown_count_fits(unsigned int count)
+{
+	return BITS_PER_LONG > 32 || count <= RUNDOWN_COUNT_LIMIT;
+}
 /* A new word the inline fast paths may store: neither bit may be set. */
 #define RUNDOWN_INLINE_MASK	(RUNDOWN_ACTIVE | BIT(BITS_PER_LONG - 1))
 
@@ -159,8 +203,8 @@ static inline void __rundown_lockdep_releasing(struct rundown_ref *ref) { }
  * Everything else (run-down started, a race, the holder count at its limit)
  * goes to rundown_acquire_many().
  *
- * Context: Any context: never sleeps, callable from hardirq and softirq and
- * with spinlocks held.
+ * Context: Any context but NMI: never sleeps, callable from hardirq and
+ * softirq and with spinlocks held.
  * Return: true if protection was acquired (the caller must release it),
  * false if run-down has started or completed.
  */
@@ -186,8 +230,9 @@ static inline bool rundown_acquire(struct rundown_ref *ref)
  * A release during a wait (which may wake the waiter), a race and misuse go
  * to rundown_release_many().
  *
- * Context: Any context: never sleeps, callable from hardirq and softirq and
- * with spinlocks held.
+ * Context: Any context but NMI: never sleeps, callable from hardirq and
+ * softirq and with spinlocks held, not with the scheduler's locks held (see
+ * the top of this file).
  */
 static inline void rundown_release(struct rundown_ref *ref)
 {
