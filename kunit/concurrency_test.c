@@ -27,6 +27,8 @@ KUNIT_ARRAY_PARAM(rd_flavour, rd_flavours, rd_flavour_desc);
 #define RD_POISON	0xdeadbeefUL
 
 #define STORM_ROUNDS	4
+/* The hold of the one holder that every wait of the storm must meet. */
+#define STORM_SLOW_HOLD_MS	20
 
 struct storm;
 
@@ -53,6 +55,8 @@ struct storm_thread {
  * @inside: holders between acquire and release
  * @late: acquires that succeeded and then saw @wait_returned
  * @poisoned: times a holder found @magic poisoned
+ * @slow_req: the owner asks thread 0 for one long hold
+ * @slow_in: thread 0 is inside its long hold
  * @nr: number of threads
  * @snap: per-thread counter snapshot of the owner
  * @t: the threads
@@ -65,6 +69,8 @@ struct storm {
 	atomic_t inside;
 	atomic_t late;
 	atomic_t poisoned;
+	atomic_t slow_req;
+	atomic_t slow_in;
 	int nr;
 	long *snap;
 	struct storm_thread t[];
@@ -89,6 +95,12 @@ static int storm_fn(void *arg)
 			smp_mb__after_atomic();
 			if (READ_ONCE(s->magic) != RD_ALIVE)
 				atomic_inc(&s->poisoned);
+			if (t == &s->t[0] && atomic_xchg(&s->slow_req, 0)) {
+				/* A holder the wait is sure to meet. */
+				atomic_set(&s->slow_in, 1);
+				msleep(STORM_SLOW_HOLD_MS);
+				atomic_set(&s->slow_in, 0);
+			}
 			cpu_relax();
 			if (READ_ONCE(s->magic) != RD_ALIVE)
 				atomic_inc(&s->poisoned);
@@ -137,13 +149,15 @@ static bool storm_all_moved(struct storm *s, bool refused)
  * the flag set after the wait); every thread got in before each wait and
  * was refused after it, so the wait ran mid-storm and acquires kept
  * failing.  Holders come and go while the wait closes the ref (item 19).
+ * Every wait meets holders: one thread is inside a long hold when the
+ * wait starts, so the wait must sleep until that holder is gone.
  */
 static void concurrency_storm_wait_mid_storm(struct kunit *test)
 {
 	const struct rd_flavour *fl = test->param_value;
 	int nr = num_online_cpus();
 	int cpu, i = 0, round, busy = 0;
-	unsigned long end;
+	unsigned long nvcsw;
 	struct storm *s;
 	long ok = 0;
 
@@ -178,14 +192,20 @@ static void concurrency_storm_wait_mid_storm(struct kunit *test)
 						    RD_TIMEOUT_MS),
 				      "round %d: not every thread got in", round);
 		msleep(round);
-		/* Start the wait while a holder is inside, if one comes soon. */
-		end = jiffies + msecs_to_jiffies(10);
-		while (!atomic_read(&s->inside) && time_before(jiffies, end))
-			cpu_relax();
-		if (atomic_read(&s->inside))
+		atomic_set(&s->slow_req, 1);
+		KUNIT_ASSERT_TRUE_MSG(test, rd_poll(atomic_read(&s->slow_in),
+						    RD_TIMEOUT_MS),
+				      "round %d: the long hold did not start", round);
+		if (atomic_read(&s->inside) > 1)
 			busy++;
 
+		nvcsw = rd_nvcsw();
 		fl->wait(s->ref);
+		KUNIT_EXPECT_NE_MSG(test, rd_nvcsw(), nvcsw,
+				    "round %d: the wait met no holder", round);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&s->slow_in), 0,
+				    "round %d: the wait returned during the long hold",
+				    round);
 		WRITE_ONCE(s->magic, RD_POISON);
 		/* Pairs with the holders' smp_load_acquire() of the flag. */
 		smp_store_release(&s->wait_returned, true);
@@ -209,7 +229,7 @@ static void concurrency_storm_wait_mid_storm(struct kunit *test)
 		rd_kthread_stop(test, s->t[i].task);
 		ok += atomic_long_read(&s->t[i].ok);
 	}
-	kunit_info(test, "%d threads, %ld acquires, %d of %d waits began with a holder inside\n",
+	kunit_info(test, "%d threads, %ld acquires, %d of %d waits began with more than the long holder inside\n",
 		   s->nr, ok, busy, STORM_ROUNDS);
 
 	KUNIT_EXPECT_EQ(test, atomic_read(&s->late), 0);

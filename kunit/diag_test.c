@@ -57,9 +57,11 @@ static struct rd_diag *rd_diag_start(struct kunit *test, unsigned int secs)
 	return d;
 }
 
+/* A holder whose release comes @hold_ms after the thread starts. */
 struct rd_late_release {
 	const struct rd_flavour *fl;
 	void *ref;
+	unsigned int hold_ms;
 	atomic_t released;
 };
 
@@ -67,7 +69,7 @@ static int rd_late_release_fn(void *arg)
 {
 	struct rd_late_release *lr = arg;
 
-	msleep(RD_HUNG_HOLD_MS);
+	msleep(lr->hold_ms);
 	atomic_set(&lr->released, 1);
 	lr->fl->release(lr->ref);
 	while (!kthread_should_stop())
@@ -91,6 +93,7 @@ static void diag_hung_wait_reported_once_and_keeps_waiting(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, lr);
 	lr->fl = fl;
 	lr->ref = fl->create(test, RUNDOWN_NON_OWNER);
+	lr->hold_ms = RD_HUNG_HOLD_MS;
 	KUNIT_ASSERT_TRUE(test, fl->acquire(lr->ref));
 	d = rd_diag_start(test, 1);
 
@@ -105,15 +108,37 @@ static void diag_hung_wait_reported_once_and_keeps_waiting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fl->phase(lr->ref), RD_DEAD);
 }
 
-/* A wait with no holders, or whose holders leave quickly, is not reported. */
+#define RD_QUICK_HOLD_MS	200
+
+/*
+ * A wait with no holders, and one that blocks on a holder that leaves well
+ * within hung_wait_secs (1 s here), are not reported.
+ */
 static void diag_quick_wait_not_reported(struct kunit *test)
 {
 	const struct rd_flavour *fl = test->param_value;
 	void *ref = fl->create(test, RD_OWNER);
 	struct rd_diag *d = rd_diag_start(test, 1);
+	struct rd_late_release *lr;
+	unsigned long nvcsw;
 
 	fl->wait(ref);
 	KUNIT_EXPECT_EQ(test, fl->phase(ref), RD_DEAD);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->hung), 0);
+
+	lr = kunit_kzalloc(test, sizeof(*lr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lr);
+	lr->fl = fl;
+	lr->ref = fl->create(test, RUNDOWN_NON_OWNER);
+	lr->hold_ms = RD_QUICK_HOLD_MS;
+	KUNIT_ASSERT_TRUE(test, fl->acquire(lr->ref));
+	rd_kthread_start(test, rd_late_release_fn, lr, -1);
+	nvcsw = rd_nvcsw();
+	fl->wait(lr->ref);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lr->released), 1);
+	KUNIT_EXPECT_NE_MSG(test, rd_nvcsw(), nvcsw,
+			    "the wait did not block on the holder");
+	KUNIT_EXPECT_EQ(test, fl->phase(lr->ref), RD_DEAD);
 	KUNIT_EXPECT_EQ(test, atomic_read(&d->hung), 0);
 }
 

@@ -13,6 +13,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
@@ -822,6 +823,57 @@ void rd_check_owner_lockdep(struct kunit *test, const struct rd_flavour *fl,
 			      "AcquireEx(0) left a hold");
 
 	KUNIT_EXPECT_EQ(test, fl->holders(ref), 0L);
+	fl->wait(ref);
+	KUNIT_EXPECT_EQ(test, fl->phase(ref), RD_DEAD);
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+}
+
+static DEFINE_SPINLOCK(rd_lockdep_test_lock);
+
+/**
+ * rd_check_owner_lockdep_atomic_release() - a hold goes whatever the context
+ *	of its release
+ * @test: the running test
+ * @fl: flavour of an owner ref
+ * @ref: a live ref without holders
+ * @map: its lockdep map
+ *
+ * A task acquires preemptible (lockdep tracks the hold) and releases under
+ * a spinlock, with bottom halves disabled, or with preemption disabled:
+ * the hold must go with the release, or the task's next wait is reported
+ * as recursive locking and its exit as a leaked lock.  Each step checks
+ * that no hold is left; the wait at the end must not upset lockdep.
+ */
+void rd_check_owner_lockdep_atomic_release(struct kunit *test,
+					   const struct rd_flavour *fl,
+					   void *ref, struct lockdep_map *map)
+{
+	if (!debug_locks)
+		kunit_skip(test, "lockdep is off");
+
+	KUNIT_ASSERT_TRUE(test, fl->acquire(ref));
+	KUNIT_EXPECT_TRUE_MSG(test, lock_is_held(map) > 0,
+			      "a preemptible acquire on an owner ref is not tracked");
+	spin_lock(&rd_lockdep_test_lock);
+	fl->release(ref);
+	spin_unlock(&rd_lockdep_test_lock);
+	KUNIT_EXPECT_TRUE_MSG(test, rd_lockdep_clean(map),
+			      "a release under a spinlock left the hold");
+
+	KUNIT_ASSERT_TRUE(test, fl->acquire_many(ref, 2));
+	local_bh_disable();
+	fl->release_many(ref, 2);
+	local_bh_enable();
+	KUNIT_EXPECT_TRUE_MSG(test, rd_lockdep_clean(map),
+			      "a release with bottom halves disabled left the hold");
+
+	KUNIT_ASSERT_TRUE(test, fl->acquire(ref));
+	preempt_disable();
+	fl->release(ref);
+	preempt_enable();
+	KUNIT_EXPECT_TRUE_MSG(test, rd_lockdep_clean(map),
+			      "a release with preemption disabled left the hold");
+
 	fl->wait(ref);
 	KUNIT_EXPECT_EQ(test, fl->phase(ref), RD_DEAD);
 	KUNIT_EXPECT_TRUE(test, debug_locks);

@@ -7,6 +7,9 @@
  *   rundown_concurrency  threads, CPUs, hardirq and spinlocks on one ref
  *   rundown_misuse       contract violations, with counted reports
  *   rundown_diag         hung-wait reports, allocation failure
+ *   rundown_counts       counts of 0 and counts a ref cannot hold
+ *   rundown_race         releases straddling the end of a wait, forced with
+ *                        rundown.ko's test points; hotplug; many waiters
  */
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -15,7 +18,8 @@
 
 kunit_test_suites(&rundown_plain_suite, &rundown_pcpu_suite,
 		  &rundown_concurrency_suite, &rundown_misuse_suite,
-		  &rundown_diag_suite);
+		  &rundown_diag_suite, &rundown_counts_suite,
+		  &rundown_race_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the rundown module");
 MODULE_LICENSE("GPL");

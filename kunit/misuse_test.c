@@ -362,19 +362,45 @@ static void misuse_pcpu_below_header_buffer_is_unusable(struct kunit *test)
 
 /*
  * §4 item 27, our choice: a buffer too small even for the state word is
- * reported and not written at all.
+ * reported and not written at all.  Later calls cannot know its size, and
+ * read the state word beyond it (here: canary bytes of the test's bigger
+ * allocation, which hold no valid state).  A word that holds no valid
+ * state makes the object unusable to every call: acquires fail, the wait
+ * returns at once without sleeping, release, reinit, completed and free
+ * are refused with one report each, and still nothing is written.
  */
 static void misuse_pcpu_tiny_buffer_is_not_written(struct kunit *test)
 {
 	const size_t sizes[] = { 0, 1, sizeof(unsigned long) - 1 };
+	unsigned long nvcsw;
 	unsigned int i;
+	int n = 0;
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		size_t total;
 		u8 *buf = canary_buffer(test, sizes[i], &total);
+		struct rundown_pcpu_ref *ref = (void *)buf;
 
-		rundown_pcpu_init((struct rundown_pcpu_ref *)buf, sizes[i]);
-		RD_EXPECT_MISUSE(test, i + 1);
+		rundown_pcpu_init(ref, sizes[i]);
+		RD_EXPECT_MISUSE(test, ++n);
+		KUNIT_EXPECT_TRUE_MSG(test, rd_canary_intact(buf, 0, total),
+				      "size %zu: buffer written", sizes[i]);
+
+		KUNIT_EXPECT_FALSE(test, rundown_pcpu_acquire(ref));
+		KUNIT_EXPECT_FALSE(test, ExAcquireRundownProtectionCacheAwareEx(ref, 2));
+		KUNIT_EXPECT_FALSE(test, rundown_pcpu_acquire_many(ref, 0));
+		nvcsw = rd_nvcsw();
+		rundown_pcpu_wait(ref);
+		KUNIT_EXPECT_EQ_MSG(test, rd_nvcsw(), nvcsw, "the wait slept");
+		RD_EXPECT_MISUSE(test, n);
+		rundown_pcpu_release(ref);
+		RD_EXPECT_MISUSE(test, ++n);
+		rundown_pcpu_reinit(ref);
+		RD_EXPECT_MISUSE(test, ++n);
+		rundown_pcpu_completed(ref);
+		RD_EXPECT_MISUSE(test, ++n);
+		ExFreeCacheAwareRundownProtection(ref);
+		RD_EXPECT_MISUSE(test, ++n);
 		KUNIT_EXPECT_TRUE_MSG(test, rd_canary_intact(buf, 0, total),
 				      "size %zu: buffer written", sizes[i]);
 	}

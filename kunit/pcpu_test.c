@@ -304,6 +304,22 @@ static void pcpu_owner_ref_lockdep_holds_follow_count(struct kunit *test)
 #endif
 }
 
+/*
+ * Issue 10, defect 4: on an owner ref, a hold taken by a preemptible
+ * acquire goes with the same task's release under a spinlock, with bottom
+ * halves or preemption disabled.
+ */
+static void pcpu_owner_hold_released_in_atomic_context_goes(struct kunit *test)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct rundown_pcpu_ref *ref = rd_pcpu->create(test, RD_OWNER);
+
+	rd_check_owner_lockdep_atomic_release(test, rd_pcpu, ref, &ref->dep_map);
+#else
+	kunit_skip(test, "needs CONFIG_DEBUG_LOCK_ALLOC");
+#endif
+}
+
 static struct kunit_case rundown_pcpu_cases[] = {
 	KUNIT_CASE(pcpu_size_covers_header_and_every_cpu),
 	KUNIT_CASE(pcpu_init_lays_out_aligned_zeroed_slots),
@@ -317,6 +333,7 @@ static struct kunit_case rundown_pcpu_cases[] = {
 	KUNIT_CASE(pcpu_reinit_after_wait_allows_acquire),
 	KUNIT_CASE(pcpu_embedded_object_works_like_allocated),
 	KUNIT_CASE(pcpu_owner_ref_lockdep_holds_follow_count),
+	KUNIT_CASE(pcpu_owner_hold_released_in_atomic_context_goes),
 	{}
 };
 

@@ -346,6 +346,22 @@ static void plain_owner_ref_lockdep_holds_follow_count(struct kunit *test)
 #endif
 }
 
+/*
+ * Issue 10, defect 4: on an owner ref, a hold taken by a preemptible
+ * acquire goes with the same task's release under a spinlock, with bottom
+ * halves or preemption disabled.
+ */
+static void plain_owner_hold_released_in_atomic_context_goes(struct kunit *test)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct rundown_ref *ref = rd_plain->create(test, RD_OWNER);
+
+	rd_check_owner_lockdep_atomic_release(test, rd_plain, ref, &ref->dep_map);
+#else
+	kunit_skip(test, "needs CONFIG_DEBUG_LOCK_ALLOC");
+#endif
+}
+
 static struct kunit_case rundown_plain_cases[] = {
 	KUNIT_CASE(plain_windows_constants_and_layout),
 	KUNIT_CASE(plain_init_sets_zero_and_acquire_succeeds),
@@ -364,6 +380,7 @@ static struct kunit_case rundown_plain_cases[] = {
 	KUNIT_CASE(plain_reinit_after_completed_allows_acquire),
 	KUNIT_CASE(plain_acquire_ex_largest_count),
 	KUNIT_CASE(plain_owner_ref_lockdep_holds_follow_count),
+	KUNIT_CASE(plain_owner_hold_released_in_atomic_context_goes),
 	{}
 };
 

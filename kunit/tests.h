@@ -31,6 +31,8 @@ extern struct kunit_suite rundown_pcpu_suite;
 extern struct kunit_suite rundown_concurrency_suite;
 extern struct kunit_suite rundown_misuse_suite;
 extern struct kunit_suite rundown_diag_suite;
+extern struct kunit_suite rundown_counts_suite;
+extern struct kunit_suite rundown_race_suite;
 
 /* Upper bound for anything a correct implementation does "at once". */
 #define RD_TIMEOUT_MS		5000
@@ -187,6 +189,9 @@ void rd_expect_slots(struct kunit *test, const struct rundown_pcpu_ref *ref,
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 void rd_check_owner_lockdep(struct kunit *test, const struct rd_flavour *fl,
 			    void *ref, struct lockdep_map *map);
+void rd_check_owner_lockdep_atomic_release(struct kunit *test,
+					   const struct rd_flavour *fl,
+					   void *ref, struct lockdep_map *map);
 #endif
 
 bool rd_acquire_on(struct kunit *test, int cpu, const struct rd_flavour *fl,
