@@ -7,6 +7,7 @@
  */
 #include <kunit/test.h>
 #include <linux/limits.h>
+#include <linux/minmax.h>
 
 #include "tests.h"
 
@@ -93,7 +94,8 @@ static void counts_zero_count_pair_is_noop_in_every_state(struct kunit *test)
 static void counts_count_beyond_limit_is_refused(struct kunit *test)
 {
 	const struct rd_flavour *fl = rd_counts_flavour(test);
-	unsigned int big = (unsigned int)RUNDOWN_COUNT_LIMIT + 1;
+	unsigned int big = (unsigned int)min_t(unsigned long, RUNDOWN_COUNT_LIMIT,
+					       UINT_MAX - 1) + 1;
 	void *ref;
 	int misuse;
 

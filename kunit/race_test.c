@@ -34,9 +34,11 @@
 static const struct rd_flavour *const rd_race_plain_flavours[] = {
 	&rd_flavours[0], &rd_plain_wdm,
 };
+
 static const struct rd_flavour *const rd_race_pcpu_flavours[] = {
 	&rd_flavours[1], &rd_pcpu_wdm, &rd_flavours[2],
 };
+
 static const struct rd_flavour *const rd_race_all_flavours[] = {
 	&rd_flavours[0], &rd_plain_wdm, &rd_flavours[1], &rd_pcpu_wdm,
 	&rd_flavours[2],
@@ -122,7 +124,7 @@ static void rd_race_hold_window(struct rd_race *r, bool may_sleep)
 	atomic_set(&r->inside, 1);
 	for (ms = 0; ms < RD_WINDOW_MS && !atomic_read(&r->returned); ms++) {
 		if (may_sleep)
-			msleep(1);
+			usleep_range(1000, 1100);
 		else
 			mdelay(1);
 	}
@@ -143,7 +145,7 @@ static void rd_race_hook(enum rundown_test_point tp, const void *obj)
 		/* Give the release of 0 the chance to start before DEAD. */
 		atomic_set(&r->at_wait_end, 1);
 		for (ms = 0; ms < RD_WINDOW_MS && !atomic_read(&r->inside); ms++)
-			msleep(1);
+			usleep_range(1000, 1100);
 		return;
 	}
 	if (current != r->releaser || atomic_read(&r->inside))
@@ -316,7 +318,7 @@ static void race_plain_zero_release_during_wait_touches_nothing(struct kunit *te
 /*
  * Issue 10, defect 1, cache-aware: a release of 0 that starts after the
  * wait's last fence round, while the state still reads WAITING, is in no
- * slot and set late_release too late: nothing makes the wait wait for it.
+ * slot and set late_release too late: nothing holds the wait back for it.
  * The wait's last test point (before DEAD) gives it the time to start; if
  * it reaches the release path's first test point, the hook holds it there
  * and watches the wait return and the waiter free the object.  Correct: a
@@ -385,10 +387,12 @@ static void rd_cpu_up(void *cpu)
 }
 
 /*
- * CPU hotplug during a wait: a holder acquires on CPU c, the wait blocks,
- * c goes offline, the holder releases on another CPU.  The residue of the
- * offline CPU's slot still counts: the wait must go on blocking until the
- * release, then return.  Then c comes back and works as before.
+ * CPU hotplug during a wait: one holder acquires on CPU c, another on CPU
+ * o; the wait blocks; c goes offline; o's holder releases (waking the
+ * waiter, which sums again), then c's holder releases on o.  The residue
+ * of the offline CPU's slot still counts: the wait must go on blocking
+ * until the second release, then return.  Then c comes back and works as
+ * before.
  */
 static void race_hotplug_holder_cpu_offline_during_wait(struct kunit *test)
 {
@@ -405,21 +409,24 @@ static void race_hotplug_holder_cpu_offline_during_wait(struct kunit *test)
 		kunit_skip(test, "CPU 0 cannot go offline");
 
 	KUNIT_ASSERT_TRUE(test, rd_acquire_on(test, c, fl, ref, 1));
-	w = rd_waiter_start(test, fl, ref, 1);
+	KUNIT_ASSERT_TRUE(test, rd_acquire_on(test, other, fl, ref, 1));
+	w = rd_waiter_start(test, fl, ref, 2);
 	KUNIT_ASSERT_TRUE(test, rd_poll(rd_waiter_blocked(w), RD_TIMEOUT_MS));
 
 	ret = remove_cpu(c);
 	if (ret) {
-		rd_release_on(test, other, fl, ref, 1);
-		rd_waiter_released(w, 1);
+		rd_release_on(test, other, fl, ref, 2);
+		rd_waiter_released(w, 2);
 		kunit_skip(test, "CPU %d did not go offline: %d", c, ret);
 	}
 	/* Whatever happens next, the CPU comes back for the later tests. */
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rd_cpu_up,
 							(void *)(long)c), 0);
+	rd_release_on(test, other, fl, ref, 1);
+	rd_waiter_released(w, 1);
 	msleep(RD_STAY_BLOCKED_MS);
 	KUNIT_EXPECT_FALSE_MSG(test, rd_waiter_done(w),
-			       "the wait returned when the holder's CPU went offline");
+			       "the wait returned with a holder from an offline CPU inside");
 	rd_release_on(test, other, fl, ref, 1);
 	rd_waiter_released(w, 1);
 	KUNIT_EXPECT_TRUE(test, rd_waiter_finish(w));

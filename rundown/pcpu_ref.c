@@ -347,9 +347,10 @@ bool rundown_pcpu_acquire_many(struct rundown_pcpu_ref *ref,
 			   "cache-aware acquire of %u is more than a ref can count\n",
 			   count))
 		return false;
-	/* Takes nothing: the state is all there is to report. */
-	if (!count)
+	if (!count) {
+		/* Takes nothing; pairs with the release in reinit, as below. */
 		return smp_load_acquire(&ref->state) == RUNDOWN_PCPU_LIVE;
+	}
 
 	local_irq_save(flags);
 	/* Pairs with the release in reinit: see the owner's new object. */

@@ -112,6 +112,7 @@ static inline bool rundown_count_fits(unsigned int count)
 {
 	return BITS_PER_LONG > 32 || count <= RUNDOWN_COUNT_LIMIT;
 }
+
 /* A new word the inline fast paths may store: neither bit may be set. */
 #define RUNDOWN_INLINE_MASK	(RUNDOWN_ACTIVE | BIT(BITS_PER_LONG - 1))
 
