@@ -19,7 +19,7 @@
 #   make check           checkpatch, kernel-doc, W=1 and sparse builds
 #   make stock-qemu      rundown and the examples on Debian's stock kernels
 #   make dkms-check      a DKMS build in a throwaway DKMS tree
-#   make verify          model-check the cache-aware protocol with spin
+#   make verify          model-check both protocols with spin
 #   make bench           rundown against percpu_ref, SRCU, refcount & co. on the
 #                        stock 6.12 kernel in QEMU (bench/README.md)
 #   make clean

@@ -112,7 +112,11 @@
  *    (set_current_state()): one of the two sees the other.  The second
  *    waiter re-reads @state after the first wait returned, so the object
  *    must outlive every waiter; it returns on any state but WAITING, also
- *    if the first owner reinitialised the object meanwhile.
+ *    if the first owner reinitialised the object meanwhile.  If the owner
+ *    has reinitialised and started a new wait before the second waiter
+ *    looks, it reads WAITING again and waits for that wait too (the
+ *    model in model/pcpu_ref.pml finds this interleaving): it never
+ *    returns early, but it can return late.
  *  - A wait that finds the object run down (or unusable) read that state
  *    with a plain load or a failed compare-and-exchange; it orders the
  *    read as an acquire (smp_acquire__after_ctrl_dep()), pairing with the
@@ -535,7 +539,8 @@ other:
  * Makes every later acquire fail on every CPU, then sleeps until every
  * holder has released.  Afterwards @ref is run down: a second call has no
  * effect, and rundown_pcpu_reinit() makes it usable again.  If another
- * thread is already waiting, returns when that wait finishes.  A wait that
+ * thread is already waiting, returns when that wait finishes (or later, if
+ * @ref is reinitialised and waited for again before this thread looks).  A wait that
  * lasts longer than the module parameter hung_wait_secs is reported once,
  * and goes on.  A later waiter reads @ref once more after the first wait
  * has finished: @ref's memory must stay valid until every waiter has

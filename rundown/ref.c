@@ -168,6 +168,13 @@ bool rundown_acquire_many(struct rundown_ref *ref, unsigned int count)
 			   "acquire of %u is more than a ref can count\n",
 			   count))
 		return false;
+	if (!count) {
+		/* Takes nothing, writes nothing: only the state is reported. */
+		old = atomic_long_read_acquire(&ref->count);
+		if (old & RUNDOWN_ACTIVE)
+			trace_rundown_acquire_refused(ref, false, 0);
+		return !(old & RUNDOWN_ACTIVE);
+	}
 	add = (unsigned long)count << RUNDOWN_COUNT_SHIFT;
 	old = atomic_long_read(&ref->count);
 	do {
@@ -180,8 +187,7 @@ bool rundown_acquire_many(struct rundown_ref *ref, unsigned int count)
 				   count))
 			return false;
 	} while (!atomic_long_try_cmpxchg(&ref->count, &old, old + add));
-	if (count)
-		rundown_lockdep_acquire(ref);
+	rundown_lockdep_acquire(ref);
 	return true;
 }
 EXPORT_SYMBOL_GPL(rundown_acquire_many);
