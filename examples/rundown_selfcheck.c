@@ -435,6 +435,44 @@ static void check_windows_cache_aware(void)
 	ExFreeCacheAwareRundownProtection(RunRef);
 }
 
+/*
+ * Count and Ptr, as Windows code uses them: zero-filled memory is a live
+ * ref, and writing EX_RUNDOWN_ACTIVE makes a run-down one.  With lock
+ * debugging the ref also holds a lockdep map, which memory from the
+ * allocator gets from ExInitializeRundownProtection() only.
+ */
+static void check_windows_fields(void)
+{
+	PEX_RUNDOWN_REF RunRef = kzalloc(sizeof(*RunRef), GFP_KERNEL);
+
+	check(RunRef, "EX_RUNDOWN_REF: allocated zero-filled");
+	if (!RunRef)
+		return;
+	if (IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC))
+		ExInitializeRundownProtection(RunRef);
+	check(RunRef->Count == 0 && !RunRef->Ptr &&
+	      ExAcquireRundownProtection(RunRef) == TRUE,
+	      "EX_RUNDOWN_REF: zero-filled memory is a live ref with no holders");
+	check(RunRef->Count == EX_RUNDOWN_COUNT_INC &&
+	      RunRef->Ptr == (PVOID)EX_RUNDOWN_COUNT_INC,
+	      "EX_RUNDOWN_REF: Count and Ptr are the word, holders << EX_RUNDOWN_COUNT_SHIFT");
+	ExReleaseRundownProtection(RunRef);
+
+	RunRef->Count = EX_RUNDOWN_ACTIVE;
+	check(ExAcquireRundownProtection(RunRef) == FALSE &&
+	      ExAcquireRundownProtectionEx(RunRef, 0) == FALSE,
+	      "EX_RUNDOWN_REF: Count = EX_RUNDOWN_ACTIVE makes a run-down ref");
+	ExWaitForRundownProtectionRelease(RunRef);
+	ExReInitializeRundownProtection(RunRef);
+	check(RunRef->Count == 0 && ExAcquireRundownProtection(RunRef) == TRUE,
+	      "EX_RUNDOWN_REF: a ref run down through Count is reinitialised as any other");
+	ExReleaseRundownProtection(RunRef);
+	ExWaitForRundownProtectionRelease(RunRef);
+	check(RunRef->Count == EX_RUNDOWN_ACTIVE,
+	      "EX_RUNDOWN_REF: Count is EX_RUNDOWN_ACTIVE once run down");
+	kfree(RunRef);
+}
+
 static int __init rundown_selfcheck_init(void)
 {
 	pr_info("checking every exported routine of rundown on %u online CPUs\n",
@@ -443,6 +481,7 @@ static int __init rundown_selfcheck_init(void)
 	check_linux_pcpu();
 	check_windows_plain();
 	check_windows_cache_aware();
+	check_windows_fields();
 	pr_info("%u passed, %u failed\n", passed, failed);
 	pr_info("result %s\n", failed ? "not ok" : "ok");
 	return 0;

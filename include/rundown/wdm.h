@@ -13,6 +13,17 @@
  * called from hardirq, softirq or with a spinlock held.  The waits may
  * sleep.  Memory from any kernel allocator is "nonpaged".
  *
+ * The WDK's struct tags name the same types: struct _EX_RUNDOWN_REF is
+ * EX_RUNDOWN_REF and struct _EX_RUNDOWN_REF_CACHE_AWARE the cache-aware
+ * object.  EX_RUNDOWN_REF's Count and Ptr members are the ref's word, with
+ * the Windows values in every quiescent state (0: live, no holders;
+ * n << EX_RUNDOWN_COUNT_SHIFT: n holders; EX_RUNDOWN_ACTIVE: run down);
+ * what the word holds while a wait is in progress is rundown's own.
+ * Without lock debugging the ref is that word alone, so zero-filled memory
+ * is a live ref and "Count = EX_RUNDOWN_ACTIVE" a run-down one; with it the
+ * ref also holds a lockdep map, which a ref in allocated memory gets only
+ * from ExInitializeRundownProtection().
+ *
  * Lockdep (lock debugging kernels only): every call site of
  * ExInitializeRundownProtection(), ExInitializeRundownProtectionCacheAware()
  * and ExAllocateCacheAwareRundownProtection() is its own lock class, and a
@@ -33,12 +44,14 @@
 #define _RUNDOWN_WDM_H
 
 #include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <rundown/rundown.h>
 
 #ifndef RUNDOWN_WDM_HAVE_BASE_TYPES
 typedef u8 BOOLEAN;
 typedef u32 ULONG;
+typedef unsigned long ULONG_PTR;
 typedef size_t SIZE_T;
 typedef void VOID;
 typedef void *PVOID;
@@ -68,9 +81,30 @@ static_assert(sizeof(BOOLEAN) == 1, "BOOLEAN must be 8 bits");
 static_assert(sizeof(ULONG) == 4, "ULONG must be 32 bits");
 static_assert(sizeof(SIZE_T) == sizeof(void *), "SIZE_T must be pointer-sized");
 
-typedef struct rundown_ref EX_RUNDOWN_REF, *PEX_RUNDOWN_REF;
-typedef struct rundown_pcpu_ref EX_RUNDOWN_REF_CACHE_AWARE,
+/*
+ * The WDK's struct tags name rundown's types: "struct _EX_RUNDOWN_REF" is
+ * struct rundown_ref, and "struct _EX_RUNDOWN_REF_CACHE_AWARE" the opaque
+ * struct rundown_pcpu_ref.
+ */
+#define _EX_RUNDOWN_REF			rundown_ref
+#define _EX_RUNDOWN_REF_CACHE_AWARE	rundown_pcpu_ref
+
+typedef struct _EX_RUNDOWN_REF EX_RUNDOWN_REF, *PEX_RUNDOWN_REF;
+typedef struct _EX_RUNDOWN_REF_CACHE_AWARE EX_RUNDOWN_REF_CACHE_AWARE,
 	*PEX_RUNDOWN_REF_CACHE_AWARE;
+
+/* Count and Ptr are the word that rundown's functions work on. */
+static_assert(offsetof(EX_RUNDOWN_REF, Count) == 0);
+static_assert(offsetof(EX_RUNDOWN_REF, Ptr) == 0);
+static_assert(offsetof(EX_RUNDOWN_REF, count) == 0);
+static_assert(sizeof_field(EX_RUNDOWN_REF, Count) == sizeof(void *));
+static_assert(sizeof_field(EX_RUNDOWN_REF, Ptr) == sizeof(void *));
+static_assert(sizeof_field(EX_RUNDOWN_REF, count) == sizeof(void *));
+static_assert(__alignof__(EX_RUNDOWN_REF) >= __alignof__(void *));
+#ifndef CONFIG_DEBUG_LOCK_ALLOC
+static_assert(sizeof(EX_RUNDOWN_REF) == sizeof(void *),
+	      "EX_RUNDOWN_REF is one word without lock debugging");
+#endif
 
 #define EX_RUNDOWN_ACTIVE	RUNDOWN_ACTIVE
 #define EX_RUNDOWN_COUNT_SHIFT	RUNDOWN_COUNT_SHIFT
