@@ -432,6 +432,16 @@ static void check_windows_cache_aware(void)
 	RunRef = (ExAllocateCacheAwareRundownProtection)(NonPagedPool, 0);
 	check(RunRef && check_cache_aware_cycle(RunRef),
 	      "ExAllocateCacheAwareRundownProtection: the exported function works too");
+	if (RunRef) {
+		/* So are the acquire and the release. */
+		ExReInitializeRundownProtectionCacheAware(RunRef);
+		check((ExAcquireRundownProtectionCacheAware)(RunRef) == TRUE,
+		      "ExAcquireRundownProtectionCacheAware: the exported function works too");
+		(ExReleaseRundownProtectionCacheAware)(RunRef);
+		ExWaitForRundownProtectionReleaseCacheAware(RunRef);
+		check(ExAcquireRundownProtectionCacheAware(RunRef) == FALSE,
+		      "ExReleaseRundownProtectionCacheAware: the exported function works too");
+	}
 	ExFreeCacheAwareRundownProtection(RunRef);
 }
 

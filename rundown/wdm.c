@@ -14,16 +14,18 @@
 #include <rundown/wdm.h>
 
 /*
- * wdm.h turns calls of the initialisers into macros with a lockdep key per
- * call site, and calls of the plain acquire and release into the inline
- * fast path; the exported functions below serve callers through a pointer
- * or the parenthesised name (the initialisers with one class each).
+ * wdm.h renames calls of the initialisers (a lockdep class per file or per
+ * call site) and of the acquires and releases (the inline fast paths); the
+ * exported functions below serve callers through a pointer or the
+ * parenthesised name (the initialisers with one class each).
  */
 #undef ExInitializeRundownProtection
 #undef ExInitializeRundownProtectionCacheAware
 #undef ExAllocateCacheAwareRundownProtection
 #undef ExAcquireRundownProtection
 #undef ExReleaseRundownProtection
+#undef ExAcquireRundownProtectionCacheAware
+#undef ExReleaseRundownProtectionCacheAware
 
 /* One lockdep class for all refs initialised through these functions. */
 static struct lock_class_key rundown_wdm_key;
