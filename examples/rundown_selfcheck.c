@@ -483,6 +483,81 @@ static void check_windows_fields(void)
 	kfree(RunRef);
 }
 
+/*
+ * Whether two routine addresses are equal, compared at run time: the
+ * compiler may assume that distinct functions have distinct addresses.
+ */
+static bool same_routine(const void *a, const void *b)
+{
+	OPTIMIZER_HIDE_VAR(a);
+	OPTIMIZER_HIDE_VAR(b);
+	return a == b;
+}
+
+#define check_exf(exf, ex)						\
+	check(same_routine(&(exf), &(ex)), #exf ": the same function as " #ex)
+
+/* The Exf* entry points: aliases of the Ex* functions, used as such. */
+static void check_windows_exf(void)
+{
+	PEX_RUNDOWN_REF_CACHE_AWARE CacheAware;
+	EX_RUNDOWN_REF RunRef;
+	bool ok;
+
+	check_exf(ExfInitializeRundownProtection, ExInitializeRundownProtection);
+	check_exf(ExfReInitializeRundownProtection, ExReInitializeRundownProtection);
+	check_exf(ExfAcquireRundownProtection, ExAcquireRundownProtection);
+	check_exf(ExfAcquireRundownProtectionEx, ExAcquireRundownProtectionEx);
+	check_exf(ExfReleaseRundownProtection, ExReleaseRundownProtection);
+	check_exf(ExfReleaseRundownProtectionEx, ExReleaseRundownProtectionEx);
+	check_exf(ExfWaitForRundownProtectionRelease, ExWaitForRundownProtectionRelease);
+	check_exf(ExfRundownCompleted, ExRundownCompleted);
+	check_exf(ExfReInitializeRundownProtectionCacheAware,
+		  ExReInitializeRundownProtectionCacheAware);
+	check_exf(ExfAcquireRundownProtectionCacheAware,
+		  ExAcquireRundownProtectionCacheAware);
+	check_exf(ExfAcquireRundownProtectionCacheAwareEx,
+		  ExAcquireRundownProtectionCacheAwareEx);
+	check_exf(ExfReleaseRundownProtectionCacheAware,
+		  ExReleaseRundownProtectionCacheAware);
+	check_exf(ExfReleaseRundownProtectionCacheAwareEx,
+		  ExReleaseRundownProtectionCacheAwareEx);
+	check_exf(ExfWaitForRundownProtectionReleaseCacheAware,
+		  ExWaitForRundownProtectionReleaseCacheAware);
+	check_exf(ExfRundownCompletedCacheAware, ExRundownCompletedCacheAware);
+
+	ExfInitializeRundownProtection(&RunRef);
+	ok = RunRef.Count == 0 && ExfAcquireRundownProtection(&RunRef) &&
+	     ExfAcquireRundownProtectionEx(&RunRef, 2) &&
+	     RunRef.Count == 3 * EX_RUNDOWN_COUNT_INC;
+	ExfReleaseRundownProtectionEx(&RunRef, 2);
+	ExfReleaseRundownProtection(&RunRef);
+	ok = ok && RunRef.Count == 0;
+	ExfWaitForRundownProtectionRelease(&RunRef);
+	ExfRundownCompleted(&RunRef);
+	ok = ok && RunRef.Count == EX_RUNDOWN_ACTIVE &&
+	     !ExfAcquireRundownProtection(&RunRef);
+	ExfReInitializeRundownProtection(&RunRef);
+	ok = ok && RunRef.Count == 0;
+	check(ok, "Exf*: a plain ref through the Exf names alone");
+
+	CacheAware = ExAllocateCacheAwareRundownProtection(NonPagedPoolNx,
+							   0x6b636843);
+	ok = CacheAware && ExfAcquireRundownProtectionCacheAware(CacheAware) &&
+	     ExfAcquireRundownProtectionCacheAwareEx(CacheAware, 2);
+	if (ok) {
+		ExfReleaseRundownProtectionCacheAwareEx(CacheAware, 2);
+		ExfReleaseRundownProtectionCacheAware(CacheAware);
+		ExfWaitForRundownProtectionReleaseCacheAware(CacheAware);
+		ExfRundownCompletedCacheAware(CacheAware);
+		ok = !ExfAcquireRundownProtectionCacheAware(CacheAware);
+		ExfReInitializeRundownProtectionCacheAware(CacheAware);
+		ok = ok && check_cache_aware_cycle(CacheAware);
+	}
+	check(ok, "Exf*: a cache-aware object through the Exf names alone");
+	ExFreeCacheAwareRundownProtection(CacheAware);
+}
+
 static int __init rundown_selfcheck_init(void)
 {
 	pr_info("checking every exported routine of rundown on %u online CPUs\n",
@@ -492,6 +567,7 @@ static int __init rundown_selfcheck_init(void)
 	check_windows_plain();
 	check_windows_cache_aware();
 	check_windows_fields();
+	check_windows_exf();
 	pr_info("%u passed, %u failed\n", passed, failed);
 	pr_info("result %s\n", failed ? "not ok" : "ok");
 	return 0;

@@ -3,7 +3,8 @@
  * Windows run-down protection names for Linux kernel modules.
  *
  * Declares ExInitializeRundownProtection() and the rest of the Windows
- * Ex*RundownProtection* family, plus the types they use.  Every routine is the Linux function of include/rundown/rundown.h
+ * Ex*RundownProtection* family, their Exf* entry points, plus the types they
+ * use.  Every routine is the Linux function of include/rundown/rundown.h
  * under its Windows name; the kernel-doc in rundown/ref.c and
  * rundown/pcpu_ref.c gives each one's context, and rundown.h lists how
  * misuse is handled.
@@ -28,7 +29,8 @@
  *  - the WDK declarations of the routines, SAL annotations and
  *    NTKERNELAPI, FASTCALL and NTAPI included, repeated after this header:
  *    the annotations and calling conventions are defined empty below
- *    unless the port defines them first.
+ *    unless the port defines them first;
+ *  - the Exf* names of the fastcall routines.
  *
  * Calls of the plain and cache-aware acquire and release compile to the
  * inline fast paths of rundown.h, and the initialisers give the calls of
@@ -218,6 +220,27 @@ VOID ExReleaseRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCach
 VOID ExReleaseRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRef, ULONG Count);
 VOID ExWaitForRundownProtectionReleaseCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRef);
 VOID ExRundownCompletedCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);
+
+/*
+ * The entry points Windows exports for its fastcall routines, each the
+ * same function as the Ex name without the "f" (rundown/wdm.c).
+ */
+VOID ExfInitializeRundownProtection(PEX_RUNDOWN_REF RunRef);
+VOID ExfReInitializeRundownProtection(PEX_RUNDOWN_REF RunRef);
+BOOLEAN ExfAcquireRundownProtection(PEX_RUNDOWN_REF RunRef);
+BOOLEAN ExfAcquireRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count);
+VOID ExfReleaseRundownProtection(PEX_RUNDOWN_REF RunRef);
+VOID ExfReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count);
+VOID ExfWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef);
+VOID ExfRundownCompleted(PEX_RUNDOWN_REF RunRef);
+VOID ExfReInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);
+BOOLEAN ExfAcquireRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);
+BOOLEAN ExfAcquireRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware,
+						ULONG Count);
+VOID ExfReleaseRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);
+VOID ExfReleaseRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRef, ULONG Count);
+VOID ExfWaitForRundownProtectionReleaseCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRef);
+VOID ExfRundownCompletedCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);
 
 /*
  * What a call of the acquires and releases compiles to: the Linux function,
