@@ -432,7 +432,130 @@ static void check_windows_cache_aware(void)
 	RunRef = (ExAllocateCacheAwareRundownProtection)(NonPagedPool, 0);
 	check(RunRef && check_cache_aware_cycle(RunRef),
 	      "ExAllocateCacheAwareRundownProtection: the exported function works too");
+	if (RunRef) {
+		/* So are the acquire and the release. */
+		ExReInitializeRundownProtectionCacheAware(RunRef);
+		check((ExAcquireRundownProtectionCacheAware)(RunRef) == TRUE,
+		      "ExAcquireRundownProtectionCacheAware: the exported function works too");
+		(ExReleaseRundownProtectionCacheAware)(RunRef);
+		ExWaitForRundownProtectionReleaseCacheAware(RunRef);
+		check(ExAcquireRundownProtectionCacheAware(RunRef) == FALSE,
+		      "ExReleaseRundownProtectionCacheAware: the exported function works too");
+	}
 	ExFreeCacheAwareRundownProtection(RunRef);
+}
+
+/*
+ * Count and Ptr, as Windows code uses them: zero-filled memory is a live
+ * ref, and writing EX_RUNDOWN_ACTIVE makes a run-down one.  With lock
+ * debugging the ref also holds a lockdep map, which memory from the
+ * allocator gets from ExInitializeRundownProtection() only.
+ */
+static void check_windows_fields(void)
+{
+	PEX_RUNDOWN_REF RunRef = kzalloc(sizeof(*RunRef), GFP_KERNEL);
+
+	check(RunRef, "EX_RUNDOWN_REF: allocated zero-filled");
+	if (!RunRef)
+		return;
+	if (IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC))
+		ExInitializeRundownProtection(RunRef);
+	check(RunRef->Count == 0 && !RunRef->Ptr &&
+	      ExAcquireRundownProtection(RunRef) == TRUE,
+	      "EX_RUNDOWN_REF: zero-filled memory is a live ref with no holders");
+	check(RunRef->Count == EX_RUNDOWN_COUNT_INC &&
+	      RunRef->Ptr == (PVOID)EX_RUNDOWN_COUNT_INC,
+	      "EX_RUNDOWN_REF: Count and Ptr are the word, holders << EX_RUNDOWN_COUNT_SHIFT");
+	ExReleaseRundownProtection(RunRef);
+
+	RunRef->Count = EX_RUNDOWN_ACTIVE;
+	check(ExAcquireRundownProtection(RunRef) == FALSE &&
+	      ExAcquireRundownProtectionEx(RunRef, 0) == FALSE,
+	      "EX_RUNDOWN_REF: Count = EX_RUNDOWN_ACTIVE makes a run-down ref");
+	ExWaitForRundownProtectionRelease(RunRef);
+	ExReInitializeRundownProtection(RunRef);
+	check(RunRef->Count == 0 && ExAcquireRundownProtection(RunRef) == TRUE,
+	      "EX_RUNDOWN_REF: a ref run down through Count is reinitialised as any other");
+	ExReleaseRundownProtection(RunRef);
+	ExWaitForRundownProtectionRelease(RunRef);
+	check(RunRef->Count == EX_RUNDOWN_ACTIVE,
+	      "EX_RUNDOWN_REF: Count is EX_RUNDOWN_ACTIVE once run down");
+	kfree(RunRef);
+}
+
+/*
+ * Whether two routine addresses are equal, compared at run time: the
+ * compiler may assume that distinct functions have distinct addresses.
+ */
+static bool same_routine(const void *a, const void *b)
+{
+	OPTIMIZER_HIDE_VAR(a);
+	OPTIMIZER_HIDE_VAR(b);
+	return a == b;
+}
+
+#define check_exf(exf, ex)						\
+	check(same_routine(&(exf), &(ex)), #exf ": the same function as " #ex)
+
+/* The Exf* entry points: aliases of the Ex* functions, used as such. */
+static void check_windows_exf(void)
+{
+	PEX_RUNDOWN_REF_CACHE_AWARE CacheAware;
+	EX_RUNDOWN_REF RunRef;
+	bool ok;
+
+	check_exf(ExfInitializeRundownProtection, ExInitializeRundownProtection);
+	check_exf(ExfReInitializeRundownProtection, ExReInitializeRundownProtection);
+	check_exf(ExfAcquireRundownProtection, ExAcquireRundownProtection);
+	check_exf(ExfAcquireRundownProtectionEx, ExAcquireRundownProtectionEx);
+	check_exf(ExfReleaseRundownProtection, ExReleaseRundownProtection);
+	check_exf(ExfReleaseRundownProtectionEx, ExReleaseRundownProtectionEx);
+	check_exf(ExfWaitForRundownProtectionRelease, ExWaitForRundownProtectionRelease);
+	check_exf(ExfRundownCompleted, ExRundownCompleted);
+	check_exf(ExfReInitializeRundownProtectionCacheAware,
+		  ExReInitializeRundownProtectionCacheAware);
+	check_exf(ExfAcquireRundownProtectionCacheAware,
+		  ExAcquireRundownProtectionCacheAware);
+	check_exf(ExfAcquireRundownProtectionCacheAwareEx,
+		  ExAcquireRundownProtectionCacheAwareEx);
+	check_exf(ExfReleaseRundownProtectionCacheAware,
+		  ExReleaseRundownProtectionCacheAware);
+	check_exf(ExfReleaseRundownProtectionCacheAwareEx,
+		  ExReleaseRundownProtectionCacheAwareEx);
+	check_exf(ExfWaitForRundownProtectionReleaseCacheAware,
+		  ExWaitForRundownProtectionReleaseCacheAware);
+	check_exf(ExfRundownCompletedCacheAware, ExRundownCompletedCacheAware);
+
+	ExfInitializeRundownProtection(&RunRef);
+	ok = RunRef.Count == 0 && ExfAcquireRundownProtection(&RunRef) &&
+	     ExfAcquireRundownProtectionEx(&RunRef, 2) &&
+	     RunRef.Count == 3 * EX_RUNDOWN_COUNT_INC;
+	ExfReleaseRundownProtectionEx(&RunRef, 2);
+	ExfReleaseRundownProtection(&RunRef);
+	ok = ok && RunRef.Count == 0;
+	ExfWaitForRundownProtectionRelease(&RunRef);
+	ExfRundownCompleted(&RunRef);
+	ok = ok && RunRef.Count == EX_RUNDOWN_ACTIVE &&
+	     !ExfAcquireRundownProtection(&RunRef);
+	ExfReInitializeRundownProtection(&RunRef);
+	ok = ok && RunRef.Count == 0;
+	check(ok, "Exf*: a plain ref through the Exf names alone");
+
+	CacheAware = ExAllocateCacheAwareRundownProtection(NonPagedPoolNx,
+							   0x6b636843);
+	ok = CacheAware && ExfAcquireRundownProtectionCacheAware(CacheAware) &&
+	     ExfAcquireRundownProtectionCacheAwareEx(CacheAware, 2);
+	if (ok) {
+		ExfReleaseRundownProtectionCacheAwareEx(CacheAware, 2);
+		ExfReleaseRundownProtectionCacheAware(CacheAware);
+		ExfWaitForRundownProtectionReleaseCacheAware(CacheAware);
+		ExfRundownCompletedCacheAware(CacheAware);
+		ok = !ExfAcquireRundownProtectionCacheAware(CacheAware);
+		ExfReInitializeRundownProtectionCacheAware(CacheAware);
+		ok = ok && check_cache_aware_cycle(CacheAware);
+	}
+	check(ok, "Exf*: a cache-aware object through the Exf names alone");
+	ExFreeCacheAwareRundownProtection(CacheAware);
 }
 
 static int __init rundown_selfcheck_init(void)
@@ -443,6 +566,8 @@ static int __init rundown_selfcheck_init(void)
 	check_linux_pcpu();
 	check_windows_plain();
 	check_windows_cache_aware();
+	check_windows_fields();
+	check_windows_exf();
 	pr_info("%u passed, %u failed\n", passed, failed);
 	pr_info("result %s\n", failed ? "not ok" : "ok");
 	return 0;

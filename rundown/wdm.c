@@ -14,16 +14,18 @@
 #include <rundown/wdm.h>
 
 /*
- * wdm.h turns calls of the initialisers into macros with a lockdep key per
- * call site, and calls of the plain acquire and release into the inline
- * fast path; the exported functions below serve callers through a pointer
- * or the parenthesised name (the initialisers with one class each).
+ * wdm.h renames calls of the initialisers (a lockdep class per file or per
+ * call site) and of the acquires and releases (the inline fast paths); the
+ * exported functions below serve callers through a pointer or the
+ * parenthesised name (the initialisers with one class each).
  */
 #undef ExInitializeRundownProtection
 #undef ExInitializeRundownProtectionCacheAware
 #undef ExAllocateCacheAwareRundownProtection
 #undef ExAcquireRundownProtection
 #undef ExReleaseRundownProtection
+#undef ExAcquireRundownProtectionCacheAware
+#undef ExReleaseRundownProtectionCacheAware
 
 /* One lockdep class for all refs initialised through these functions. */
 static struct lock_class_key rundown_wdm_key;
@@ -278,3 +280,69 @@ void ExRundownCompletedCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
 	rundown_pcpu_completed(RunRefCacheAware);
 }
 EXPORT_SYMBOL_GPL(ExRundownCompletedCacheAware);
+
+/*
+ * The Exf* names: Windows exports its fastcall routines under these names
+ * and gives the Ex* names to them as aliases; here each is an alias of the
+ * Ex* function above (the same address, so the same kernel-doc applies).
+ */
+VOID ExfInitializeRundownProtection(PEX_RUNDOWN_REF RunRef)
+	__alias(ExInitializeRundownProtection);
+EXPORT_SYMBOL_GPL(ExfInitializeRundownProtection);
+
+VOID ExfReInitializeRundownProtection(PEX_RUNDOWN_REF RunRef)
+	__alias(ExReInitializeRundownProtection);
+EXPORT_SYMBOL_GPL(ExfReInitializeRundownProtection);
+
+BOOLEAN ExfAcquireRundownProtection(PEX_RUNDOWN_REF RunRef)
+	__alias(ExAcquireRundownProtection);
+EXPORT_SYMBOL_GPL(ExfAcquireRundownProtection);
+
+BOOLEAN ExfAcquireRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count)
+	__alias(ExAcquireRundownProtectionEx);
+EXPORT_SYMBOL_GPL(ExfAcquireRundownProtectionEx);
+
+VOID ExfReleaseRundownProtection(PEX_RUNDOWN_REF RunRef)
+	__alias(ExReleaseRundownProtection);
+EXPORT_SYMBOL_GPL(ExfReleaseRundownProtection);
+
+VOID ExfReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count)
+	__alias(ExReleaseRundownProtectionEx);
+EXPORT_SYMBOL_GPL(ExfReleaseRundownProtectionEx);
+
+VOID ExfWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef)
+	__alias(ExWaitForRundownProtectionRelease);
+EXPORT_SYMBOL_GPL(ExfWaitForRundownProtectionRelease);
+
+VOID ExfRundownCompleted(PEX_RUNDOWN_REF RunRef)
+	__alias(ExRundownCompleted);
+EXPORT_SYMBOL_GPL(ExfRundownCompleted);
+
+VOID ExfReInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+	__alias(ExReInitializeRundownProtectionCacheAware);
+EXPORT_SYMBOL_GPL(ExfReInitializeRundownProtectionCacheAware);
+
+BOOLEAN ExfAcquireRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+	__alias(ExAcquireRundownProtectionCacheAware);
+EXPORT_SYMBOL_GPL(ExfAcquireRundownProtectionCacheAware);
+
+BOOLEAN ExfAcquireRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware,
+						ULONG Count)
+	__alias(ExAcquireRundownProtectionCacheAwareEx);
+EXPORT_SYMBOL_GPL(ExfAcquireRundownProtectionCacheAwareEx);
+
+VOID ExfReleaseRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+	__alias(ExReleaseRundownProtectionCacheAware);
+EXPORT_SYMBOL_GPL(ExfReleaseRundownProtectionCacheAware);
+
+VOID ExfReleaseRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRef, ULONG Count)
+	__alias(ExReleaseRundownProtectionCacheAwareEx);
+EXPORT_SYMBOL_GPL(ExfReleaseRundownProtectionCacheAwareEx);
+
+VOID ExfWaitForRundownProtectionReleaseCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRef)
+	__alias(ExWaitForRundownProtectionReleaseCacheAware);
+EXPORT_SYMBOL_GPL(ExfWaitForRundownProtectionReleaseCacheAware);
+
+VOID ExfRundownCompletedCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware)
+	__alias(ExRundownCompletedCacheAware);
+EXPORT_SYMBOL_GPL(ExfRundownCompletedCacheAware);

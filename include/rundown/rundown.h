@@ -121,6 +121,9 @@ static inline bool rundown_count_fits(unsigned int count)
  * @count: holders << RUNDOWN_COUNT_SHIFT while bit 0 (RUNDOWN_ACTIVE) is
  *	clear; exactly RUNDOWN_ACTIVE once run down; the address of the
  *	waiter's wait block | RUNDOWN_ACTIVE while a wait is in progress.
+ * @Count: @count under the name Windows code uses (EX_RUNDOWN_REF::Count,
+ *	see wdm.h): the same word, read and written as a volatile.
+ * @Ptr: the same word as a pointer (EX_RUNDOWN_REF::Ptr).
  * @dep_map: lockdep map (lock debugging kernels only).
  * @init_site: where the ref was initialised, for hung-wait reports (lock
  *	debugging kernels only).
@@ -130,7 +133,11 @@ static inline bool rundown_count_fits(unsigned int count)
  * Windows' EX_RUNDOWN_REF.  Must be pointer-aligned.
  */
 struct rundown_ref {
-	atomic_long_t		count;
+	union {
+		atomic_long_t		count;
+		volatile unsigned long	Count;
+		void *volatile Ptr;
+	};
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	struct lockdep_map	dep_map;
 	unsigned long		init_site;
