@@ -96,8 +96,13 @@ static int storm_fn(void *arg)
 			if (READ_ONCE(s->magic) != RD_ALIVE)
 				atomic_inc(&s->poisoned);
 			if (t == &s->t[0] && atomic_xchg(&s->slow_req, 0)) {
-				/* A holder the wait is sure to meet. */
+				/*
+				 * A holder the wait is sure to meet: it stays
+				 * until the wait has begun, and a little more.
+				 */
 				atomic_set(&s->slow_in, 1);
+				rd_poll(s->fl->phase(s->ref) == RD_WAITING,
+					RD_TIMEOUT_MS);
 				msleep(STORM_SLOW_HOLD_MS);
 				atomic_set(&s->slow_in, 0);
 			}

@@ -10,6 +10,10 @@
  *   rundown_counts       counts of 0 and counts a ref cannot hold
  *   rundown_race         releases straddling the end of a wait, forced with
  *                        rundown.ko's test points; hotplug; many waiters
+ *
+ * and, registered by their own files: rundown_wdm_verbatim (Windows source
+ * kept verbatim, kunit/wdm_verbatim_test.c) and rundown_wdm_owner (the
+ * RUNDOWN_WDM_OWNER_CHECKS switch, kunit/wdm_owner_test.c).
  */
 #include <kunit/test.h>
 #include <linux/module.h>

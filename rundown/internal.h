@@ -19,6 +19,12 @@
 
 struct task_struct;
 
+/* Can @count holders be counted at all?  Always true on 64-bit kernels. */
+static inline bool rundown_count_fits(unsigned int count)
+{
+	return BITS_PER_LONG > 32 || count <= RUNDOWN_COUNT_LIMIT;
+}
+
 /* States of struct rundown_pcpu_ref::state. */
 #define RUNDOWN_PCPU_LIVE	0UL	/* acquires succeed */
 #define RUNDOWN_PCPU_WAITING	1UL	/* a wait is draining the holders */

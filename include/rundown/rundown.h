@@ -106,13 +106,6 @@
  * only.  The holders of a cache-aware object must stay below it in total.
  */
 #define RUNDOWN_COUNT_LIMIT	(RUNDOWN_COUNT_MAX >> RUNDOWN_COUNT_SHIFT)
-
-/* Can @count holders be counted at all?  Always true on 64-bit kernels. */
-static inline bool rundown_count_fits(unsigned int count)
-{
-	return BITS_PER_LONG > 32 || count <= RUNDOWN_COUNT_LIMIT;
-}
-
 /* A new word the inline fast paths may store: neither bit may be set. */
 #define RUNDOWN_INLINE_MASK	(RUNDOWN_ACTIVE | BIT(BITS_PER_LONG - 1))
 
