@@ -4,7 +4,8 @@
 # kunit-qemu.sh - run the rundown KUnit suites on the real modules in QEMU.
 #
 # Usage: kunit-qemu.sh [--variant VARIANT] [--lockdep | --torture]
-#                      [--duration SECONDS]
+#                      [--duration SECONDS] [--tree DIR] [--out DIR]
+#                      [--prebuilt]
 #
 # Builds an x86_64 KUnit kernel with the kernel's kunit.py, builds the
 # modules (rundown.ko, rundown_kunit.ko, rundown_lockdep_expect.ko,
@@ -34,14 +35,27 @@
 #   --torture  rundown_torture.ko for --duration seconds (default 60),
 #              with CPU hotplug; the default variant is then debug.
 #
+# Other sources, same kernel (scripts/mutants.sh runs each mutant so):
+#   --tree DIR  build the modules from the sources in DIR, a copy of this
+#               repository (the kernel configuration and /init still come
+#               from this one)
+#   --out DIR   put the modules, the initramfs and the console logs in DIR
+#               instead of the cache folder
+#   --prebuilt  do not run kunit.py build: boot the variant's kernel as it
+#               is in the cache (fails if it has not been built)
+#
 # Environment:
 #   RUNDOWN_VARIANT   like --variant
 #   RUNDOWN_DURATION  like --duration
+#   RUNDOWN_TREE, RUNDOWN_OUT  like --tree, --out
+#   RUNDOWN_PREBUILT  1: like --prebuilt
 #   RUNDOWN_CACHE     cache folder (default ~/.cache/rundown)
 #   RUNDOWN_SMP       guest CPUs (default 4)
 #   RUNDOWN_TIMEOUT   seconds before a hung guest is killed (default: 600
 #                     for base and rt, 900 for debug and kcsan, the
 #                     duration plus 900 for --torture)
+#   RUNDOWN_IDLE_TIMEOUT  seconds without console output after which the
+#                     guest counts as hung too (default: none)
 #   RUNDOWN_JOBS      make jobs (default: nproc)
 #   RUNDOWN_VERBOSE   1: copy the guest console to stdout as it runs
 #   RUNDOWN_KERNEL_ARGS  more kernel arguments for every boot, e.g.
@@ -75,6 +89,9 @@ usage()
 MODE=kunit
 VARIANT=${RUNDOWN_VARIANT:-}
 DURATION=${RUNDOWN_DURATION:-60}
+TREE=${RUNDOWN_TREE:-$REPO}
+OUT=${RUNDOWN_OUT:-$CACHE}
+PREBUILT=${RUNDOWN_PREBUILT:-0}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--variant=*) VARIANT=${1#*=} ;;
@@ -83,6 +100,13 @@ while [ $# -gt 0 ]; do
 	--duration=*) DURATION=${1#*=} ;;
 	--duration) [ $# -ge 2 ] || rd_die "--duration needs a value"
 		    DURATION=$2; shift ;;
+	--tree=*) TREE=${1#*=} ;;
+	--tree) [ $# -ge 2 ] || rd_die "--tree needs a folder"
+		TREE=$2; shift ;;
+	--out=*) OUT=${1#*=} ;;
+	--out) [ $# -ge 2 ] || rd_die "--out needs a folder"
+	       OUT=$2; shift ;;
+	--prebuilt) PREBUILT=1 ;;
 	--lockdep) MODE=lockdep ;;
 	--torture) MODE=torture ;;
 	-h | --help) usage; exit 0 ;;
@@ -91,6 +115,10 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || rd_die "the duration must be a number of seconds"
+[ -d "$TREE/rundown" ] || rd_die "$TREE has no rundown/ folder"
+TREE=$(cd "$TREE" && pwd)
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 if [ -z "$VARIANT" ]; then
 	VARIANT=base
 	[ "$MODE" = torture ] && VARIANT=debug
@@ -133,8 +161,8 @@ esac
 TIMEOUT=${RUNDOWN_TIMEOUT:-$timeout}
 
 KBUILD=$CACHE/build-kunit$SUFFIX
-MODDIR=$CACHE/modules$SUFFIX
-INITRAMFS=$CACHE/initramfs$SUFFIX.cpio.gz
+MODDIR=$OUT/modules$SUFFIX
+INITRAMFS=$OUT/initramfs$SUFFIX.cpio.gz
 SMP=${RUNDOWN_SMP:-4}
 read -ra KERNEL_ARGS <<<"${RUNDOWN_KERNEL_ARGS:-}"
 MODULES=(rundown/rundown.ko kunit/rundown_kunit.ko
@@ -145,6 +173,14 @@ build_kernel()
 {
 	local cfg args=() start=$SECONDS
 
+	if [ "$PREBUILT" = 1 ]; then
+		if [ ! -f "$KBUILD/arch/x86/boot/bzImage" ] ||
+		   [ ! -f "$KBUILD/Module.symvers" ]; then
+			rd_die "--prebuilt: no $VARIANT kernel in $KBUILD (run without it once)"
+		fi
+		rd_say "$VARIANT kernel in $KBUILD used as it is (--prebuilt)"
+		return 0
+	fi
 	for cfg in "${KUNITCONFIGS[@]}"; do
 		args+=(--kunitconfig="$cfg")
 	done
@@ -160,11 +196,13 @@ build_kernel()
 # engineers' way.  Any compiler or modpost warning fails the run.
 build_modules()
 {
-	local out=$CACHE/modules$SUFFIX.log ko
+	local out=$OUT/modules$SUFFIX.log ko
 
-	rd_copy_sources "$MODDIR"
-	rd_say "building the modules in $MODDIR (a copy of $REPO)"
-	make -C "$KBUILD" M="$MODDIR" -j"$JOBS" modules 2>&1 | tee "$out"
+	rd_copy_sources "$MODDIR" "$TREE"
+	rd_say "building the modules in $MODDIR (a copy of $TREE)"
+	if ! make -C "$KBUILD" M="$MODDIR" -j"$JOBS" modules 2>&1 | tee "$out"; then
+		rd_die "the module build failed"
+	fi
 	if grep -i 'warning:' "$out"; then
 		rd_die "the module build printed warnings"
 	fi
@@ -207,7 +245,7 @@ judge_boot()
 		BAD=$((BAD + 1))
 	fi
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		rd_say "QEMU timed out after ${TIMEOUT}s"
+		rd_say "QEMU timed out: the guest hung (timeout ${TIMEOUT} s${RUNDOWN_IDLE_TIMEOUT:+, or ${RUNDOWN_IDLE_TIMEOUT} s of silence})"
 		BAD=$((BAD + 1))
 	elif ! grep -aq 'rundown-selftest: end' "$log"; then
 		tail -n 30 "$log"
@@ -219,8 +257,8 @@ judge_boot()
 # The KUnit suites: count the KUnit cases and /init checks.
 run_kunit()
 {
-	local log=$CACHE/test$SUFFIX.log ktap=$CACHE/kunit$SUFFIX.ktap
-	local json=$CACHE/kunit$SUFFIX.json args=("${INIT_ARGS[@]}")
+	local log=$OUT/test$SUFFIX.log ktap=$OUT/kunit$SUFFIX.ktap
+	local json=$OUT/kunit$SUFFIX.json args=("${INIT_ARGS[@]}")
 	local rc=0 passed=0 failed=0 skipped=0 parse_rc=0
 
 	[ -z "$FAILSLAB" ] || args+=(rdtest.failslab=1)
@@ -247,9 +285,9 @@ run_kunit()
 # no splat at all.  One test.
 lockdep_scenario()
 {
-	local scenario=$1 title=${2:-} log=$CACHE/lockdep$SUFFIX-$1.log
-	local report=$CACHE/lockdep$SUFFIX-$1.report
-	local rest=$CACHE/lockdep$SUFFIX-$1.rest name rc=0 why=()
+	local scenario=$1 title=${2:-} log=$OUT/lockdep$SUFFIX-$1.log
+	local report=$OUT/lockdep$SUFFIX-$1.report
+	local rest=$OUT/lockdep$SUFFIX-$1.rest name rc=0 why=()
 
 	shift $(($# < 2 ? $# : 2))
 	boot "$log" rdtest.mode=lockdep "rdtest.scenario=$scenario" \
@@ -288,14 +326,14 @@ run_lockdep()
 	lockdep_scenario abba "possible circular locking dependency detected" \
 		"&abba_ref" abba_mutex
 	lockdep_scenario clean
-	rd_say "console logs: $CACHE/lockdep$SUFFIX-*.log"
+	rd_say "console logs: $OUT/lockdep$SUFFIX-*.log"
 	rd_finish "$RD_PASSED" "$RD_FAILED"
 }
 
 # The torture test: its verdict is one of the /init checks.
 run_torture()
 {
-	local log=$CACHE/torture$SUFFIX.log rc=0
+	local log=$OUT/torture$SUFFIX.log rc=0
 
 	boot "$log" rdtest.mode=torture "rdtest.duration=$DURATION" \
 		"${INIT_ARGS[@]}" || rc=$?

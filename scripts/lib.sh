@@ -344,17 +344,18 @@ rd_stock_need()
 	RD_PACKAGES=$pkgs rd_need_packages
 }
 
-# rd_copy_sources <dir>: copy what Kbuild needs (sources, Kbuild files, the
-# examples' Makefile, dkms.conf for the module version) to <dir>, so that
-# objects stay out of the working tree.  Only changed files get a new
-# mtime: rebuilds are incremental.
+# rd_copy_sources <dir> [<tree>]: copy what Kbuild needs (sources, Kbuild
+# files, the examples' Makefile, dkms.conf for the module version) from
+# <tree> (default: the repository) to <dir>, so that objects stay out of
+# the working tree.  Only changed files get a new mtime: rebuilds are
+# incremental.
 rd_copy_sources()
 {
 	mkdir -p "$1"
 	rsync -r --checksum --delete --prune-empty-dirs --exclude=/.git \
 		--exclude='*.mod.c' --include='*/' --include='*.[ch]' \
 		--include=Kbuild --include=/examples/Makefile \
-		--include=/dkms.conf --exclude='*' "$REPO/" "$1/"
+		--include=/dkms.conf --exclude='*' "${2:-$REPO}/" "$1/"
 }
 
 # rd_build <kdir> <dir> <log> [make arguments]: copy the sources to <dir>,
@@ -401,20 +402,57 @@ rd_initramfs()
 # rd_qemu <kernel> <initrd> <log> <timeout> <cpus> <kernel arguments>: boot
 # under timeout with TCG; the console goes to <log> without its CRs, and to
 # stdout too with RUNDOWN_VERBOSE=1.  Returns QEMU's (or timeout's) status.
+# With RUNDOWN_IDLE_TIMEOUT=N, a guest that prints nothing for N seconds is
+# hung too: QEMU is stopped and the status is 124, as for the timeout.
 rd_qemu()
 {
 	local kernel=$1 initrd=$2 log=$3 timeout=$4 cpus=$5 out=/dev/null
-	local rc=0
+	local rc=0 idle=${RUNDOWN_IDLE_TIMEOUT:-} watchdog=
 
 	shift 5
 	[ "${RUNDOWN_VERBOSE:-0}" = 1 ] && out=/dev/stdout
+	rm -f "$log.pid" "$log.idle"
+	: >"$log"
+	[ -z "$idle" ] || { rd_idle_watchdog "$log" "$idle" & watchdog=$!; }
 	timeout --kill-after=10 "$timeout" \
 		qemu-system-x86_64 -accel tcg -smp "$cpus" -m 1024 \
 			-nographic -no-reboot -kernel "$kernel" \
 			-initrd "$initrd" -append "console=ttyS0 panic=-1 $*" \
+			-pidfile "$log.pid" \
 			</dev/null 2>&1 | tr -d '\r' | tee "$log" >"$out" ||
 		rc=$?
+	if [ -n "$watchdog" ]; then
+		kill "$watchdog" 2>/dev/null || true
+		wait "$watchdog" 2>/dev/null || true
+		if [ -e "$log.idle" ]; then
+			rd_say "no console output for $idle s: the guest is hung"
+			rc=124
+		fi
+	fi
+	rm -f "$log.pid" "$log.idle"
 	return $rc
+}
+
+# rd_idle_watchdog <log> <seconds>: stop the QEMU of <log>.pid once <log>
+# has not grown for that long; <log>.idle tells rd_qemu.
+rd_idle_watchdog()
+{
+	local log=$1 idle=$2 size last=-1 still=0
+
+	while sleep 2; do
+		size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+		if [ "$size" != "$last" ]; then
+			last=$size
+			still=0
+			continue
+		fi
+		still=$((still + 2))
+		[ "$still" -ge "$idle" ] || continue
+		[ -s "$log.pid" ] || continue
+		touch "$log.idle"
+		kill "$(cat "$log.pid")" 2>/dev/null || true
+		return 0
+	done
 }
 
 # rd_checkpatch_ignores <path>: the checkpatch types that
