@@ -13,13 +13,15 @@
 #   make test-rt         the suites on a PREEMPT_RT kernel
 #   make test-lockdep    the deadlocks lockdep must report, one boot each
 #   make torture         rundown_torture on the debug kernel (DURATION=60 s)
-#   make test-full       test, test-lockdep, test-debug, torture, test-kcsan
-#                        and test-rt, with one summary
+#   make test-full       test, test-lockdep, test-debug, torture, test-kcsan,
+#                        test-rt and mutants, with one summary
 #   make test-intree     the same suites built into the kernel, kunit.py run
 #   make check           checkpatch, kernel-doc, W=1 and sparse builds
 #   make stock-qemu      rundown and the examples on Debian's stock kernels
 #   make dkms-check      a DKMS build in a throwaway DKMS tree
 #   make verify          model-check both protocols with spin
+#   make mutants         every mutant of scripts/mutants.list must be killed
+#                        by the KUnit suites or the model (MUTANT=name: one)
 #   make bench           rundown against percpu_ref, SRCU, refcount & co. on the
 #                        stock 6.12 kernel in QEMU (bench/README.md)
 #   make clean
@@ -97,9 +99,12 @@ test-intree:
 verify:
 	scripts/verify.sh
 
+mutants:
+	MUTANT="$(MUTANT)" scripts/mutants.sh
+
 bench:
 	$(MAKE) -C bench
 
 .PHONY: all modules examples clean install dkms-install load demo check \
 	stock-qemu dkms-check test test-debug test-kcsan test-rt test-lockdep \
-	torture test-full test-intree verify bench
+	torture test-full test-intree verify mutants bench

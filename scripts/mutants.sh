@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mutants.sh - the mutation check (make mutants): every mutant of
+# scripts/mutants.list must be killed.
+#
+# Usage: mutants.sh [NAME...]     (or MUTANT="NAME..." make mutants)
+#
+# A kunit mutant is one line of the sources changed (scripts/mutants.list
+# says which, and how).  It is applied to a copy of the repository, its
+# modules are built against the already built KUnit kernel of its variant
+# and the suites run in QEMU, by scripts/kunit-qemu.sh --tree --out
+# --prebuilt.  It is killed if a KUnit test fails (the table names them,
+# suite.case[.param]), an /init check fails, the kernel splats, crashes or
+# hangs, or the build fails or warns (a weak kill: the table says so).  A
+# model mutant is killed if scripts/verify.sh says the model rejects it
+# (one run of verify.sh for all of them); one that verify.sh does not
+# know is skipped, with a message.
+#
+# First the unmutated copy runs the same way on every variant that the
+# selected mutants use (building that kernel if needed): it must pass, or
+# each mutant of that variant fails without running.  The text of every
+# selected mutant must occur exactly once in its file: a list out of step
+# with the code stops the run before anything is built.
+#
+# Output: one line per mutant, "mutants: NAME -> killed by WHAT (...)" or
+# "mutants: NAME -> SURVIVED (...)", with the variant and its time, then
+# the table again, and the last line "N passed, M failed": a killed mutant
+# passes, a survivor fails.  Exits non-zero if any mutant survived.
+#
+# Environment:
+#   MUTANT               names of the mutants to run (default: all)
+#   RUNDOWN_KERNEL_ARGS  passed on to every boot, e.g.
+#                        kunit.filter_glob='rundown_p*' to run only the
+#                        rundown_plain and rundown_pcpu suites
+#   RUNDOWN_MUTANT_TIMEOUT  seconds before a mutant's guest counts as hung
+#                        (default: three times the unmutated boot plus 60)
+#   RUNDOWN_MUTANT_IDLE  seconds without console output before it counts as
+#                        hung (default: 30 plus five times the longest
+#                        silence of the unmutated boot)
+#   RUNDOWN_CACHE, RUNDOWN_JOBS, RUNDOWN_SMP  as for kunit-qemu.sh
+#
+# Work folder: $CACHE/mutants: the tree, the builds (one per variant,
+# incremental from mutant to mutant), logs/NAME.log (the kunit-qemu.sh
+# output) and logs/NAME.console (the guest console).
+#
+# Cost on 2 cores: the unmutated run (its kernel must be built, the first
+# time only), then per base mutant the module rebuild and a boot, about
+# 40 s; a debug mutant about 2 minutes; a mutant that hangs the guest costs
+# the timeout.
+
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+P=mutants
+LIST=$REPO/scripts/mutants.list
+WORK=$CACHE/mutants
+TREE=$WORK/tree
+LOGS=$WORK/logs
+
+mpy()
+{
+	python3 "$REPO/scripts/mutants.py" "$@"
+}
+
+# suffix <variant>: the suffix kunit-qemu.sh gives that variant's files.
+suffix()
+{
+	[ "$1" = base ] || echo "-$1"
+}
+
+# reset_tree: the copy of the repository, as it is (no mutant).
+reset_tree()
+{
+	rsync -a --delete --exclude=/.git "$REPO/" "$TREE/"
+}
+
+# max_silence <console log>: the longest gap between two kernel messages,
+# in whole seconds, rounded up.
+max_silence()
+{
+	awk -F'[][]' '/^\[ *[0-9]+\.[0-9]+\]/ {
+			t = $2 + 0
+			if (seen && t - prev > gap) gap = t - prev
+			prev = t; seen = 1
+		}
+		END { g = int(gap); if (g < gap) g++; print g }' "$1"
+}
+
+# qemu_seconds <log>: how long QEMU ran, from kunit-qemu.sh's output.
+qemu_seconds()
+{
+	sed -n 's/^rundown: QEMU ran for \([0-9]*\) s$/\1/p' "$1" | tail -n 1
+}
+
+# run_tree <variant> <log> [kunit-qemu.sh arguments]: the suites on the
+# tree as it is now; kunit-qemu.sh's status.
+run_tree()
+{
+	local variant=$1 log=$2 rc=0
+
+	shift 2
+	scripts/kunit-qemu.sh --variant "$variant" --tree "$TREE" \
+		--out "$WORK/$variant" "$@" >"$log" 2>&1 || rc=$?
+	return $rc
+}
+
+# baseline <variant>: the unmutated tree must pass on that variant; sets
+# BASELINE[<variant>] to ok or failed and TIMEOUT[<variant>].
+declare -A BASELINE TIMEOUT IDLE
+baseline()
+{
+	local v=$1 log=$LOGS/unmutated-$1.log start=$SECONDS secs gap
+
+	rd_say "the unmutated tree on the $v kernel (builds it if needed)"
+	reset_tree
+	if run_tree "$v" "$log" &&
+	   tail -n 1 "$log" | grep -qE '^[0-9]+ passed, 0 failed$'; then
+		BASELINE[$v]=ok
+		secs=$(qemu_seconds "$log")
+		TIMEOUT[$v]=${RUNDOWN_MUTANT_TIMEOUT:-$((3 * ${secs:-60} + 60))}
+		gap=$(max_silence "$WORK/$v/test$(suffix "$v").log")
+		IDLE[$v]=${RUNDOWN_MUTANT_IDLE:-$((30 + 5 * gap))}
+		cp "$WORK/$v/test$(suffix "$v").log" "$LOGS/unmutated-$v.console"
+		echo "$P: unmutated tree passes on $v: $(tail -n 1 "$log") ($((SECONDS - start)) s, boot ${secs:-?} s, longest silence $gap s; a mutant's guest is hung after ${TIMEOUT[$v]} s, or ${IDLE[$v]} s of silence)"
+	else
+		BASELINE[$v]=failed
+		grep -E 'not ok|error|splat|timed out|crashed' "$log" | tail -n 20 || true
+		echo "$P: the unmutated tree FAILS on $v (log: $log): its mutants cannot be judged"
+	fi
+}
+
+# judge <name> <variant> <log> <rc>: why the mutant is killed, in KILLED
+# (empty: it survived); ERROR says what went wrong if the run proved
+# nothing either way.
+judge()
+{
+	local name=$1 v=$2 log=$3 rc=$4 sfx ktap console tests stopped init w
+	local why=()
+
+	sfx=$(suffix "$v")
+	ktap=$WORK/$v/kunit$sfx.ktap
+	console=$WORK/$v/test$sfx.log
+	KILLED=
+	ERROR=
+	if grep -q '^rundown: error: the module build' "$log"; then
+		KILLED="build failure (weak kill)"
+		return
+	fi
+	if ! grep -q '^rundown: booting the ' "$log"; then
+		ERROR="kunit-qemu.sh stopped before the boot (exit $rc)"
+		return
+	fi
+	cp "$console" "$LOGS/$name.console" 2>/dev/null || true
+	if [ -f "$ktap" ]; then
+		tests=$(mpy failures "$ktap" "$TREE" | grep -v '^stopped in ' |
+			paste -sd ' ' -) || true
+		stopped=$(mpy failures "$ktap" "$TREE" | grep '^stopped in ') || true
+	fi
+	[ -z "${tests:-}" ] || why+=("$tests")
+	init=$(sed -n 's/^rundown-selftest: not ok - //p' "$log" |
+	       paste -sd ';' -)
+	[ -z "$init" ] || why+=("/init: $init")
+	if grep -q '^rundown: kernel splats in the console log' "$log"; then
+		why+=("splat: $(rd_splats "$console" | head -n 1 |
+				sed 's/^[0-9]*:\[[ 0-9.]*\] //')")
+	fi
+	if grep -q '^rundown: QEMU timed out' "$log"; then
+		why+=("hang${stopped:+ (${stopped#stopped })}")
+	elif grep -q '^rundown: no end marker' "$log"; then
+		why+=("crash${stopped:+ (${stopped#stopped })}")
+	fi
+	grep -q '^rundown: kunit.py parse failed' "$log" && why+=("broken KTAP")
+	if [ ${#why[@]} -gt 0 ]; then
+		KILLED=${why[0]}
+		for w in "${why[@]:1}"; do
+			KILLED="$KILLED; $w"
+		done
+	elif [ "$rc" -ne 0 ] ||
+	     ! tail -n 1 "$log" | grep -qE '^[0-9]+ passed, 0 failed$'; then
+		ERROR="the run failed for no reason this script knows (exit $rc): see $log"
+	fi
+}
+
+# expected <killed-by> <killed>: a note if none of the expected tests is
+# among the killers.
+expected()
+{
+	local want
+
+	[ "$1" = none ] && return 0
+	for want in $1; do
+		[[ " $2 " == *" $want "* || " $2 " == *" $want;"* ||
+		   " $2 " == *" $want."* ]] && return 0
+	done
+	echo "; expected $1"
+}
+
+# result <name> <verdict> <detail>: one line of the table.
+TABLE=()
+result()
+{
+	local line
+
+	line=$(printf '%s: %-36s -> %s' "$P" "$1" "$2${3:+ ($3)}")
+	echo "$line"
+	TABLE+=("$line")
+	if [[ $2 == "killed by"* ]]; then
+		RD_PASSED=$((RD_PASSED + 1))
+	else
+		RD_FAILED=$((RD_FAILED + 1))
+	fi
+}
+
+# kunit_mutant <name> <variant> <killed-by>
+kunit_mutant()
+{
+	local name=$1 v=$2 want=$3 log=$LOGS/$1.log start=$SECONDS rc=0
+	local secs note
+
+	if [ "${BASELINE[$v]}" != ok ]; then
+		result "$name" "NOT RUN" "$v: the unmutated tree fails"
+		return
+	fi
+	reset_tree
+	mpy apply "$LIST" "$TREE" "$name" | sed "s/^/$P: $name: /"
+	RUNDOWN_TIMEOUT=${TIMEOUT[$v]} RUNDOWN_IDLE_TIMEOUT=${IDLE[$v]} \
+		run_tree "$v" "$log" --prebuilt || rc=$?
+	judge "$name" "$v" "$log" "$rc"
+	secs=$(qemu_seconds "$log")
+	note="$v, $((SECONDS - start)) s${secs:+, boot $secs s}"
+	if [ -n "$ERROR" ]; then
+		result "$name" "ERROR" "$ERROR; $note"
+	elif [ -n "$KILLED" ]; then
+		result "$name" "killed by $KILLED" "$note$(expected "$want" "$KILLED")"
+	else
+		result "$name" "SURVIVED" "$note; expected killer: $want"
+	fi
+}
+
+# model_mutants <name:define>...: one run of scripts/verify.sh.
+model_mutants()
+{
+	local log=$LOGS/verify.log start=$SECONDS pair name define
+
+	rd_say "model mutants: scripts/verify.sh"
+	scripts/verify.sh >"$log" 2>&1 || true
+	for pair; do
+		name=${pair%%:*}
+		define=${pair#*:}
+		if ! grep -q '^verify: ok - model: safety and liveness hold' "$log"; then
+			result "$name" "NOT RUN" "the unmutated model fails: see $log"
+		elif grep -q "^verify: ok - model: $define is rejected" "$log"; then
+			result "$name" "killed by model ($define)" "verify, $((SECONDS - start)) s for all"
+		elif grep -q "^verify: not ok - model: $define is rejected" "$log"; then
+			result "$name" "SURVIVED" "the model accepts $define"
+		else
+			echo "$P: $name skipped: scripts/verify.sh has no $define yet"
+			SKIPPED=$((SKIPPED + 1))
+		fi
+	done
+}
+
+cd "$REPO"
+read -ra NAMES <<<"${MUTANT:-} $*"
+mpy list "$LIST" "${NAMES[@]}" >/dev/null	# the list is well formed
+rd_need_packages
+rd_prepare_source
+rd_lock mutants
+mkdir -p "$LOGS"
+reset_tree
+# Every selected mutant applies before anything is built.
+mpy check "$LIST" "$TREE" "${NAMES[@]}" ||
+	rd_die "scripts/mutants.list is out of step with the code"
+
+declare -a KUNIT_M=() MODEL_M=()
+declare -A USED=()
+while IFS=$'\t' read -r name kind variant define killers; do
+	if [ "$kind" = model ]; then
+		MODEL_M+=("$name:$define")
+	else
+		KUNIT_M+=("$name"$'\t'"$variant"$'\t'"$killers")
+		USED[$variant]=1
+	fi
+done < <(mpy list "$LIST" "${NAMES[@]}")
+
+SKIPPED=0
+for v in base debug kcsan rt; do
+	[ -z "${USED[$v]:-}" ] || baseline "$v"
+done
+for m in "${KUNIT_M[@]}"; do
+	IFS=$'\t' read -r name variant killers <<<"$m"
+	kunit_mutant "$name" "$variant" "$killers"
+done
+[ ${#MODEL_M[@]} -eq 0 ] || model_mutants "${MODEL_M[@]}"
+reset_tree
+
+echo
+echo "$P: mutant -> killed by (tests) / SURVIVED"
+printf '%s\n' "${TABLE[@]}"
+[ "$SKIPPED" -eq 0 ] || echo "$P: $SKIPPED skipped (not in the model yet)"
+echo "$P: logs in $LOGS"
+rd_finish "$RD_PASSED" "$RD_FAILED"
