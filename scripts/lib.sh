@@ -70,14 +70,17 @@ rd_need_packages()
 }
 
 # rd_lock <name>: serialise the runs that use one build folder of the cache
-# (held until exit).
+# (held until exit).  Each lock has a descriptor of its own, so that a
+# script can hold several.
 rd_lock()
 {
+	local fd
+
 	mkdir -p "$CACHE"
-	exec 9>"$CACHE/$1.lock"
-	if ! flock -n 9; then
+	exec {fd}>"$CACHE/$1.lock"
+	if ! flock -n "$fd"; then
 		rd_say "waiting for another run using $CACHE ($1)"
-		flock 9
+		flock "$fd"
 	fi
 }
 
