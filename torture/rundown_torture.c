@@ -26,6 +26,7 @@
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
@@ -305,7 +306,8 @@ static void torture_report(const char *when)
 		pr_info("rundown_torture: %s %s: acquired=%ld refused=%ld waits=%ld max_wait_us=%llu stale=%ld late=%ld inside=%ld stall=%ld\n",
 			when, f->name, atomic_long_read(&f->acquired),
 			atomic_long_read(&f->refused),
-			atomic_long_read(&f->waits), f->max_wait_ns / 1000,
+			atomic_long_read(&f->waits),
+			div_u64(f->max_wait_ns, NSEC_PER_USEC),
 			atomic_long_read(&f->stale), atomic_long_read(&f->late),
 			atomic_long_read(&f->inside),
 			atomic_long_read(&f->stall));
