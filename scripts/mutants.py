@@ -12,8 +12,10 @@ Subcommands (LIST is scripts/mutants.list, TREE a copy of the repository):
                              exactly once in its file (with its anchors)
   apply LIST TREE NAME       apply one mutant to the files of TREE, in place
   failures KTAP TREE         the failed KUnit tests of a KTAP document, one
-                             "suite.case[.param]" per line; a document cut
-                             short (crash, hang) adds "stopped in ..." lines
+                             "suite.case[.param]" per line; for a document
+                             cut short (crash, hang) a last line "stopped in
+                             suite.case (case N)", the case that was running
+                             (its name from TREE's kunit/*.c)
 
 The format of the list is described at the top of scripts/mutants.list.
 """
@@ -197,11 +199,13 @@ def cmd_failures(args):
                 continue
             bad = m.group(1) == 'not ok' and '# SKIP' not in m.group(4)
             name = m.group(3)
-            while stack and stack[-1][0] > indent:
-                stack.pop()
+            # A group's "# Subtest:" line is indented like its children,
+            # one level deeper than its own result line.
             group = None
-            if stack and stack[-1][0] == indent and stack[-1][1] == name:
-                group = stack.pop()
+            while stack and stack[-1][0] > indent:
+                popped = stack.pop()
+                if popped[1] == name:
+                    group = popped
             if stack:
                 stack[-1][3] = (int(m.group(2)), name)
                 if bad:
@@ -218,12 +222,12 @@ def cmd_failures(args):
     if stack:
         name, last = stack[-1][1], stack[-1][3]
         num = last[0] + 1 if last else 1
-        after = f' after {last[1]}' if last else ''
-        running = ''
-        if len(stack) == 1 and name in cases and num <= len(cases[name]):
-            running = f': {cases[name][num - 1]} was running'
-        print(f'stopped in {".".join(s[1] for s in stack)}, case {num}'
-              f'{after}{running}')
+        path = '.'.join(s[1] for s in stack)
+        if len(stack) == 1 and num <= len(cases.get(name, ())):
+            print(f'stopped in {path}.{cases[name][num - 1]} (case {num})')
+        else:
+            after = f', after {last[1]}' if last else ''
+            print(f'stopped in {path} (case {num}{after})')
 
 
 def main():

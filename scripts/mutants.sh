@@ -132,12 +132,16 @@ baseline()
 }
 
 # judge <name> <variant> <log> <rc>: why the mutant is killed, in KILLED
-# (empty: it survived); ERROR says what went wrong if the run proved
-# nothing either way.
+# (empty: it survived), shortened to the first three failed tests, and
+# in KILLERS the names of all failed tests and of the one running when the
+# guest hung or crashed; ERROR says what went wrong if the run proved
+# nothing either way.  The whole verdict goes to $LOGS/<name>.verdict.
 judge()
 {
-	local name=$1 v=$2 log=$3 rc=$4 sfx ktap console tests stopped init w
-	local why=()
+	local name=$1 v=$2 log=$3 rc=$4 sfx ktap console stopped='' init w
+	local tests=() why=() where=
+
+	KILLERS=
 
 	sfx=$(suffix "$v")
 	ktap=$WORK/$v/kunit$sfx.ktap
@@ -154,11 +158,17 @@ judge()
 	fi
 	cp "$console" "$LOGS/$name.console" 2>/dev/null || true
 	if [ -f "$ktap" ]; then
-		tests=$(mpy failures "$ktap" "$TREE" | grep -v '^stopped in ' |
-			paste -sd ' ' -) || true
-		stopped=$(mpy failures "$ktap" "$TREE" | grep '^stopped in ') || true
+		mpy failures "$ktap" "$TREE" >"$LOGS/$name.failures"
+		mapfile -t tests < <(grep -v '^stopped in ' "$LOGS/$name.failures")
+		stopped=$(sed -n 's/^stopped in //p' "$LOGS/$name.failures")
 	fi
-	[ -z "${tests:-}" ] || why+=("$tests")
+	if [ ${#tests[@]} -gt 0 ]; then
+		KILLERS="${tests[*]}"
+		w="${tests[*]:0:3}"
+		[ ${#tests[@]} -le 3 ] || w="$w (+$((${#tests[@]} - 3)) more)"
+		why+=("$w")
+	fi
+	[ -z "$stopped" ] || where=" in $stopped"
 	init=$(sed -n 's/^rundown-selftest: not ok - //p' "$log" |
 	       paste -sd ';' -)
 	[ -z "$init" ] || why+=("/init: $init")
@@ -167,32 +177,36 @@ judge()
 				sed 's/^[0-9]*:\[[ 0-9.]*\] //')")
 	fi
 	if grep -q '^rundown: QEMU timed out' "$log"; then
-		why+=("hang${stopped:+ (${stopped#stopped })}")
+		why+=("hang$where")
 	elif grep -q '^rundown: no end marker' "$log"; then
-		why+=("crash${stopped:+ (${stopped#stopped })}")
+		why+=("crash$where")
 	fi
+	# The case that was running: its name, without " (case N)".
+	[ -z "$stopped" ] || KILLERS="$KILLERS ${stopped%% (*}"
 	grep -q '^rundown: kunit.py parse failed' "$log" && why+=("broken KTAP")
 	if [ ${#why[@]} -gt 0 ]; then
 		KILLED=${why[0]}
 		for w in "${why[@]:1}"; do
 			KILLED="$KILLED; $w"
 		done
+		{ echo "killed by: $KILLED"
+		  [ ${#tests[@]} -eq 0 ] || printf 'failed: %s\n' "${tests[@]}"
+		  [ -z "$stopped" ] || echo "stopped in: $stopped"; } \
+			>"$LOGS/$name.verdict"
 	elif [ "$rc" -ne 0 ] ||
 	     ! tail -n 1 "$log" | grep -qE '^[0-9]+ passed, 0 failed$'; then
 		ERROR="the run failed for no reason this script knows (exit $rc): see $log"
 	fi
 }
 
-# expected <killed-by> <killed>: a note if none of the expected tests is
-# among the killers.
+# expected <killed-by> <killers>: a note if none of the expected tests
+# (suite.case kills for any of its params) is among the killers.
 expected()
 {
 	local want
 
-	[ "$1" = none ] && return 0
 	for want in $1; do
-		[[ " $2 " == *" $want "* || " $2 " == *" $want;"* ||
-		   " $2 " == *" $want."* ]] && return 0
+		[[ " $2 " == *" $want "* || " $2 " == *" $want."* ]] && return 0
 	done
 	echo "; expected $1"
 }
@@ -233,7 +247,7 @@ kunit_mutant()
 	if [ -n "$ERROR" ]; then
 		result "$name" "ERROR" "$ERROR; $note"
 	elif [ -n "$KILLED" ]; then
-		result "$name" "killed by $KILLED" "$note$(expected "$want" "$KILLED")"
+		result "$name" "killed by $KILLED" "$note$(expected "$want" "$KILLERS")"
 	else
 		result "$name" "SURVIVED" "$note; expected killer: $want"
 	fi
