@@ -6,7 +6,7 @@ Subcommands (LIST is scripts/mutants.list, TREE a copy of the repository):
 
   list LIST [NAME...]        check the list's format; print one line per
                              mutant (all, or the NAMEs):
-                             name TAB kind TAB variant TAB define TAB
+                             name TAB kind TAB variant TAB model:define TAB
                              killed-by (space-separated)
   check LIST TREE [NAME...]  check that every kunit mutant's text occurs
                              exactly once in its file (with its anchors)
@@ -25,7 +25,8 @@ import re
 import sys
 
 KEYS = ('mutant', 'file', 'from', 'to', 'before', 'after', 'kind',
-        'variant', 'define', 'killed-by', 'why')
+        'variant', 'model', 'define', 'killed-by', 'why')
+MODELS = ('pcpu_ref', 'ref')
 KINDS = ('kunit', 'model')
 VARIANTS = ('base', 'debug', 'kcsan', 'rt')
 
@@ -82,17 +83,24 @@ def parse(path):
         if m['kind'] == 'model':
             if not re.match(r'^MUTANT_[A-Z0-9_]+$', m.get('define', '')):
                 die(f'{where}: a model mutant needs "define: MUTANT_..."')
+            m.setdefault('model', 'pcpu_ref')
+            if m['model'] not in MODELS:
+                die(f'{where}: model is one of {", ".join(MODELS)}')
             for key in ('file', 'from', 'to', 'before', 'after'):
                 if key in m:
                     die(f'{where}: "{key}:" is for kunit mutants')
             continue
         if m['variant'] not in VARIANTS:
             die(f'{where}: variant is one of {", ".join(VARIANTS)}')
-        if 'define' in m:
-            die(f'{where}: "define:" is for model mutants')
+        if 'define' in m or 'model' in m:
+            die(f'{where}: "model:" and "define:" are for model mutants')
         for key in ('file', 'from', 'to'):
             if key not in m:
                 die(f'{where}: no "{key}:"')
+        for k in m['killed-by'].split():
+            if k.startswith('model:') and not re.match(
+                    r'^model:(pcpu_ref|ref):MUTANT_[A-Z0-9_]+$', k):
+                die(f'{where}: a model killer is model:MODEL:MUTANT_...')
         if not m['from']:
             die(f'{where}: "from:" is empty')
         if m['from'] == m['to']:
@@ -139,8 +147,9 @@ def locate(m, tree):
 
 def cmd_list(args):
     for m in select(parse(args[0]), args[1:]):
-        print('\t'.join((m['mutant'], m['kind'], m['variant'],
-                         m.get('define', '-'), m['killed-by'])))
+        define = f'{m["model"]}:{m["define"]}' if 'define' in m else '-'
+        print('\t'.join((m['mutant'], m['kind'], m['variant'], define,
+                         m['killed-by'])))
 
 
 def cmd_check(args):

@@ -14,8 +14,11 @@
 # suite.case[.param]), an /init check fails, the kernel splats, crashes or
 # hangs, or the build fails or warns (a weak kill: the table says so).  A
 # model mutant is killed if scripts/verify.sh says the model rejects it
-# (one run of verify.sh for all of them); one that verify.sh does not
-# know is skipped, with a message.
+# (one run of verify.sh for all of them, first); one that verify.sh does
+# not know is skipped, with a message.  A kunit mutant that survives the
+# suites but names model:MODEL:MUTANT_... among its killers is killed by
+# the model if verify.sh rejects that mutant: for barrier-only mutants,
+# which x86 cannot show.
 #
 # First the unmutated copy runs the same way on every variant that the
 # selected mutants use (building that kernel if needed): it must pass, or
@@ -231,7 +234,7 @@ result()
 kunit_mutant()
 {
 	local name=$1 v=$2 want=$3 log=$LOGS/$1.log start=$SECONDS rc=0
-	local secs note
+	local secs note md
 
 	if [ "${BASELINE[$v]}" != ok ]; then
 		result "$name" "NOT RUN" "$v: the unmutated tree fails"
@@ -248,32 +251,73 @@ kunit_mutant()
 		result "$name" "ERROR" "$ERROR; $note"
 	elif [ -n "$KILLED" ]; then
 		result "$name" "killed by $KILLED" "$note$(expected "$want" "$KILLERS")"
+	elif md=$(model_killer "$want"); then
+		result "$name" "killed by model (${md/:/: })" "$note; the suites do not see it: barrier only"
 	else
 		result "$name" "SURVIVED" "$note; expected killer: $want"
 	fi
 }
 
-# model_mutants <name:define>...: one run of scripts/verify.sh.
-model_mutants()
+# run_verify: scripts/verify.sh once, its output in $LOGS/verify.log.
+VERIFY=
+run_verify()
 {
-	local log=$LOGS/verify.log start=$SECONDS pair name define
+	local start=$SECONDS
 
-	rd_say "model mutants: scripts/verify.sh"
-	scripts/verify.sh >"$log" 2>&1 || true
-	for pair; do
-		name=${pair%%:*}
-		define=${pair#*:}
-		if ! grep -q '^verify: ok - model: safety and liveness hold' "$log"; then
-			result "$name" "NOT RUN" "the unmutated model fails: see $log"
-		elif grep -q "^verify: ok - model: $define is rejected" "$log"; then
-			result "$name" "killed by model ($define)" "verify, $((SECONDS - start)) s for all"
-		elif grep -q "^verify: not ok - model: $define is rejected" "$log"; then
-			result "$name" "SURVIVED" "the model accepts $define"
-		else
-			echo "$P: $name skipped: scripts/verify.sh has no $define yet"
-			SKIPPED=$((SKIPPED + 1))
-		fi
+	[ -z "$VERIFY" ] || return 0
+	rd_say "the model and its mutants: scripts/verify.sh"
+	scripts/verify.sh >"$LOGS/verify.log" 2>&1 || true
+	VERIFY=$((SECONDS - start))
+	echo "$P: scripts/verify.sh ran for $VERIFY s"
+}
+
+# model_verdict <model:define>: ok if verify.sh rejects that mutant of
+# that model, survived if it does not, base if the model itself does not
+# verify, unknown if verify.sh has no such mutant.
+model_verdict()
+{
+	local model=${1%%:*} define=${1#*:} log=$LOGS/verify.log
+
+	if grep -q "^verify: not ok - $model verifies" "$log" ||
+	   ! grep -q "^verify: ok - $model verifies" "$log"; then
+		echo base
+	elif grep -q "^verify: ok - $model: $define is rejected" "$log"; then
+		echo ok
+	elif grep -q "^verify: not ok - $model: $define is rejected" "$log"; then
+		echo survived
+	else
+		echo unknown
+	fi
+}
+
+# model_mutant <name> <model:define>
+model_mutant()
+{
+	local name=$1 md=$2
+
+	case $(model_verdict "$md") in
+	ok) result "$name" "killed by model (${md/:/: })" "verify.sh, $VERIFY s for all" ;;
+	survived) result "$name" "SURVIVED" "the model accepts ${md/:/: }" ;;
+	base) result "$name" "NOT RUN" "the unmutated model ${md%%:*} fails: see $LOGS/verify.log" ;;
+	*) echo "$P: $name skipped: scripts/verify.sh has no ${md/:/: } yet"
+	   SKIPPED=$((SKIPPED + 1)) ;;
+	esac
+}
+
+# model_killer <killed-by>: for a mutant that survives the suites, the
+# first model:MODEL:MUTANT_... of its killed-by that the model rejects (a
+# barrier-only mutant that x86 cannot show).
+model_killer()
+{
+	local k
+
+	for k in $1; do
+		[[ $k == model:* ]] || continue
+		[ "$(model_verdict "${k#model:}")" = ok ] || continue
+		echo "${k#model:}"
+		return 0
 	done
+	return 1
 }
 
 cd "$REPO"
@@ -290,16 +334,21 @@ mpy check "$LIST" "$TREE" "${NAMES[@]}" ||
 
 declare -a KUNIT_M=() MODEL_M=()
 declare -A USED=()
+NEED_VERIFY=
 while IFS=$'\t' read -r name kind variant define killers; do
 	if [ "$kind" = model ]; then
-		MODEL_M+=("$name:$define")
+		MODEL_M+=("$name"$'\t'"$define")
 	else
 		KUNIT_M+=("$name"$'\t'"$variant"$'\t'"$killers")
 		USED[$variant]=1
+		[[ " $killers" != *" model:"* ]] || NEED_VERIFY=1
 	fi
 done < <(mpy list "$LIST" "${NAMES[@]}")
 
 SKIPPED=0
+if [ ${#MODEL_M[@]} -gt 0 ] || [ -n "$NEED_VERIFY" ]; then
+	run_verify
+fi
 for v in base debug kcsan rt; do
 	[ -z "${USED[$v]:-}" ] || baseline "$v"
 done
@@ -307,7 +356,10 @@ for m in "${KUNIT_M[@]}"; do
 	IFS=$'\t' read -r name variant killers <<<"$m"
 	kunit_mutant "$name" "$variant" "$killers"
 done
-[ ${#MODEL_M[@]} -eq 0 ] || model_mutants "${MODEL_M[@]}"
+for m in "${MODEL_M[@]}"; do
+	IFS=$'\t' read -r name md <<<"$m"
+	model_mutant "$name" "$md"
+done
 reset_tree
 
 echo
