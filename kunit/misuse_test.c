@@ -9,6 +9,7 @@
  * /work/shared/research/windows-semantics.md.
  */
 #include <kunit/test.h>
+#include <linux/debug_locks.h>
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
 #include <linux/slab.h>
@@ -404,6 +405,8 @@ static void misuse_pcpu_tiny_buffer_is_not_written(struct kunit *test)
 		KUNIT_EXPECT_TRUE_MSG(test, rd_canary_intact(buf, 0, total),
 				      "size %zu: buffer written", sizes[i]);
 	}
+	/* No call handed lockdep the garbage beyond the buffer as a map. */
+	KUNIT_EXPECT_TRUE(test, debug_locks);
 }
 
 /*

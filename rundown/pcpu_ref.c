@@ -28,8 +28,8 @@
  * With interrupts off neither the slot choice nor the plain read-modify-
  * write can be interrupted or migrated, and no other CPU ever writes the
  * slot.  Cost on x86-64 without lock debugging, acquire and release alike
- * (measured with objdump by bench/static.py): about 30 instructions
- * (pushf/pop/cli, one load of @state, one test, the slot address from the
+ * outside a wait (measured with objdump by bench/static.py): about 30
+ * instructions (pushf/pop/cli, one load of @state, one test, the slot address from the
  * CPU number, one unlocked add, test and sti), no locked instruction, no
  * memory barrier, and no write to any cache line another CPU writes: the
  * header is only read, the slot is this CPU's.
@@ -62,8 +62,9 @@
  *    that could enter a section.  Store buffering with full barriers on
  *    both sides: either the waiter sees the CPU online and interrupts it,
  *    or the CPU's first section sees WAITING.  (Code that the CPU runs
- *    before set_cpu_online(), such as CPUHP_AP_*_STARTING callbacks, must
- *    not use a ref that may be waited for.)  Offline CPUs run nothing;
+ *    before set_cpu_online(), such as CPUHP_AP_*_STARTING callbacks, or
+ *    after it is marked offline, such as the DYING callbacks, must not use
+ *    a ref that may be waited for.)  Offline CPUs run nothing;
  *    their slots keep whatever cross-CPU residue they hold and the sum
  *    still counts it, so no hotplug callback is needed.
  *  - The waiter sums while releases run: after WAITING is visible only

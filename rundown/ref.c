@@ -153,8 +153,8 @@ EXPORT_SYMBOL_GPL(__rundown_init);
  * and reported.  A count of 0 takes nothing, so it needs no release (a
  * release of 0 is a no-op too).
  *
- * Context: Any context: never sleeps, callable from hardirq and softirq and
- * with spinlocks held.
+ * Context: Any context but NMI: never sleeps, callable from hardirq and
+ * softirq and with spinlocks held.
  * Return: true if protection was acquired (the caller must release it),
  * false if run-down has started or completed.
  */
@@ -332,8 +332,16 @@ static long rundown_close(struct rundown_ref *ref, struct rundown_wait_block *wb
 
 	for (;;) {
 		if (old & RUNDOWN_ACTIVE) {
-			if (old != RUNDOWN_ACTIVE)
+			/*
+			 * Wait while any wait is in progress, the one seen
+			 * first or a newer one after a reinit, as the
+			 * cache-aware wait does: return on any state but
+			 * "being waited for".
+			 */
+			while ((old & RUNDOWN_ACTIVE) && old != RUNDOWN_ACTIVE) {
 				rundown_wait_other(ref, old);
+				old = atomic_long_read(&ref->count);
+			}
 			/*
 			 * The run-down state was read by a plain load or a
 			 * failed compare-and-exchange, neither of which

@@ -13,9 +13,10 @@
  *    own structures.  Acquire and release are one compare-and-exchange on
  *    that word.
  *  - struct rundown_pcpu_ref, the "cache-aware" flavour: one counter per
- *    possible CPU, each on its own cache line.  Acquire and release write
- *    only the current CPU's line and use no locked instruction; the wait
- *    pays for it with one round of IPIs.
+ *    possible CPU, each on its own cache line.  Outside a wait, acquire
+ *    and release write only the current CPU's line and use no locked
+ *    instruction (a release during a wait also writes the header and
+ *    issues full barriers); the wait pays for it with one round of IPIs.
  *
  * include/rundown/wdm.h gives the same functions their Windows names.
  *
@@ -27,8 +28,11 @@
  * by the same task: rundown_init() and rundown_pcpu_init()/_alloc() make
  * such "owner" refs.  Protection that another task or an interrupt handler
  * releases needs the _non_owner() initialisers: acquires are then not
- * tracked, the wait still is.  Acquires that cannot sleep (interrupt
- * handlers, IPI callbacks, spinlocks held) are never tracked, and a task
+ * tracked, the wait still is.  Acquires outside preemptible task context
+ * (interrupt handlers, IPI callbacks, raw spinlocks held; on !PREEMPT_RT
+ * any spinlock held) are never tracked; on PREEMPT_RT code under a
+ * spinlock_t and threaded interrupt handlers are preemptible and are
+ * tracked, and kernels without CONFIG_PREEMPT_COUNT track nothing.  A task
  * holds a ref for lockdep from its first acquire to its first release.
  * The Windows initialisers make non-owner refs unless the port defines
  * RUNDOWN_WDM_OWNER_CHECKS (see wdm.h).
@@ -51,7 +55,9 @@
  *
  *  - a plain release of more than every holder left (on the word, or on
  *    the wait block during a wait): the release is ignored;
- *  - a release after the wait has returned, while the object is still
+ *  - a release that starts after the wait has returned, while the object
+ *    is still allocated (an unmatched release or a second release of one
+ *    acquire):
  *    allocated: the release is ignored;
  *  - an acquire that would take the holders beyond RUNDOWN_COUNT_LIMIT:
  *    the acquire fails;
@@ -79,7 +85,13 @@
  *  - holders of a cache-aware object beyond RUNDOWN_COUNT_LIMIT in total;
  *  - a cache-aware buffer smaller than one word cannot even be marked: the
  *    initialiser reports it and writes nothing, and any later call on it
- *    reads beyond it.
+ *    reads the word beyond it: if that word happens to hold a valid state,
+ *    the memory beyond is used (and written) as the object;
+ *  - an unmatched release racing the end of a wait (it read the wait in
+ *    progress just before the wait finished): on a plain ref it counts
+ *    itself out of a wait block that nothing keeps alive for it, and may
+ *    write into the waiter's stack; on a cache-aware one it may write to
+ *    the object after the owner has freed it.
  *
  * Several owners may wait at once: every waiter returns once the holders
  * have gone, the later ones when the first wait has finished.  The ref's
