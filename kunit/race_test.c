@@ -61,6 +61,8 @@ enum rd_race_mode {
 	RD_ZERO_PCPU,
 	/* cache-aware: a late release wakes the waiter and holds its window */
 	RD_LATE_RELEASE,
+	/* cache-aware: an acquire that read LIVE holds its window */
+	RD_ACQUIRE_LIVE,
 };
 
 /**
@@ -166,6 +168,17 @@ static void rd_race_hook(enum rundown_test_point tp, const void *obj)
 		if (r->mode != RD_ZERO_PCPU || obj != r->ref)
 			return;
 		atomic_inc(&r->hook_calls);
+		rd_race_hold_window(r, false);
+		return;
+	case RUNDOWN_TP_PCPU_ACQUIRE_LIVE:
+		if (r->mode != RD_ACQUIRE_LIVE || obj != r->ref)
+			return;
+		atomic_inc(&r->hook_calls);
+		/* Hold the window until the wait has certainly begun. */
+		atomic_set(&r->inside, 1);
+		for (ms = 0; ms < RD_WINDOW_MS && !completion_done(&r->started); ms++)
+			mdelay(1);
+		atomic_set(&r->inside, 0);
 		rd_race_hold_window(r, false);
 		return;
 	case RUNDOWN_TP_PCPU_RELEASE_UPDATED:
@@ -386,6 +399,74 @@ static void rd_cpu_up(void *cpu)
 		add_cpu((long)cpu);
 }
 
+static int rd_race_acquirer_fn(void *arg)
+{
+	struct rd_race *r = arg;
+
+	while (!completion_done(&r->go)) {
+		if (kthread_should_stop())
+			return 0;
+		schedule_timeout_interruptible(1);
+	}
+	if (r->fl->acquire(r->ref)) {
+		atomic_set(&r->held, 1);
+		rd_race_release_holder(r);
+	}
+	complete(&r->released);
+	return rd_race_idle();
+}
+
+static int rd_race_late_waiter_fn(void *arg)
+{
+	struct rd_race *r = arg;
+
+	while (!atomic_read(&r->inside)) {
+		if (kthread_should_stop())
+			return 0;
+		schedule_timeout_interruptible(1);
+	}
+	return rd_race_waiter_fn(arg);
+}
+
+/*
+ * An acquire that read LIVE just before the wait set WAITING is still to
+ * add to its slot when the wait sums the slots.  The first fence round
+ * (on_each_cpu() after WAITING) must wait that section out, so that the
+ * sum counts the new holder and the wait blocks until it releases.  The
+ * test point holds the acquire between its read and its update while the
+ * wait starts on another CPU; without the first round the wait returns
+ * (and the waiter frees the object) under the acquirer.
+ */
+static void race_pcpu_acquire_in_flight_is_waited_for(struct kunit *test)
+{
+	const struct rd_flavour *fl = *(const struct rd_flavour *const *)test->param_value;
+	struct rd_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	int a, b;
+
+	rd_race_cpus(test, &a, &b);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->fl = fl;
+	r->mode = RD_ACQUIRE_LIVE;
+	r->ref = fl->create(test, RUNDOWN_NON_OWNER);
+	r->frees = fl == rd_pcpu || fl == &rd_pcpu_wdm;
+	init_completion(&r->started);
+	init_completion(&r->go);
+	init_completion(&r->released);
+	if (r->frees)
+		rd_pcpu_forget(test, r->ref);
+	rd_race_arm(test, r);
+	r->waiter = rd_kthread_start(test, rd_race_late_waiter_fn, r, b);
+	r->releaser = rd_kthread_start(test, rd_race_acquirer_fn, r, a);
+	complete(&r->go);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&r->released,
+							    msecs_to_jiffies(RD_TIMEOUT_MS)));
+	rd_race_expect_clean(test, r);
+	rd_kthread_stop(test, r->releaser);
+	rd_kthread_stop(test, r->waiter);
+	if (!r->frees)
+		KUNIT_EXPECT_EQ(test, r->fl->phase(r->ref), RD_DEAD);
+}
+
 /*
  * CPU hotplug during a wait: one holder acquires on CPU c, another on CPU
  * o; the wait blocks; c goes offline; o's holder releases (waking the
@@ -593,6 +674,8 @@ static struct kunit_case rundown_race_cases[] = {
 	KUNIT_CASE_PARAM(race_pcpu_zero_release_at_wait_end_touches_nothing,
 			 rd_race_pcpu_gen_params),
 	KUNIT_CASE_PARAM(race_pcpu_late_release_finishes_before_wait_returns,
+			 rd_race_pcpu_gen_params),
+	KUNIT_CASE_PARAM(race_pcpu_acquire_in_flight_is_waited_for,
 			 rd_race_pcpu_gen_params),
 	KUNIT_CASE_PARAM(race_hotplug_holder_cpu_offline_during_wait,
 			 rd_race_all_gen_params),

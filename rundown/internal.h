@@ -184,6 +184,8 @@ enum rundown_test_point {
 	RUNDOWN_TP_PCPU_RELEASE_UPDATED,
 	/* cache-aware wait about to store DEAD: its last fence is done */
 	RUNDOWN_TP_PCPU_WAIT_END,
+	/* cache-aware acquire that read LIVE, before its slot update (irqs off) */
+	RUNDOWN_TP_PCPU_ACQUIRE_LIVE,
 };
 
 #ifdef RUNDOWN_TEST_POINTS

@@ -360,8 +360,10 @@ bool rundown_pcpu_acquire_many(struct rundown_pcpu_ref *ref,
 	local_irq_save(flags);
 	/* Pairs with the release in reinit: see the owner's new object. */
 	live = smp_load_acquire(&ref->state) == RUNDOWN_PCPU_LIVE;
-	if (likely(live))
+	if (likely(live)) {
+		rundown_test_point(RUNDOWN_TP_PCPU_ACQUIRE_LIVE, ref);
 		rundown_pcpu_add(ref, count);
+	}
 	local_irq_restore(flags);
 	if (unlikely(!live))
 		trace_rundown_acquire_refused(ref, true, count);
