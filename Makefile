@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # rundown: thin wrapper around Kbuild.
-#   make                 build rundown.ko against KDIR (default: running kernel)
+#   make                 build rundown.ko against KDIR (default: running kernel);
+#                        RUNDOWN_TESTS=y builds the test modules too
 #   make examples        build the example consumers against it
 #   make demo            the wdm_port example on Debian's 6.12 kernel in QEMU
 #   make load            insmod rundown.ko and wdm_port.ko (running kernel)
@@ -45,7 +46,8 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
 	$(MAKE) -C $(KDIR) M=$(PWD)/examples clean
 
-# Only rundown.ko: the test modules stay in the build tree.
+# Only rundown.ko, without test points, even if RUNDOWN_TESTS=y is in the
+# environment.
 install:
 	$(MAKE) -C $(KDIR) M=$(PWD) RUNDOWN_TESTS=n modules
 	$(MAKE) -C $(KDIR) M=$(PWD) RUNDOWN_TESTS=n modules_install

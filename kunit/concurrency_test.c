@@ -419,8 +419,7 @@ static void concurrency_hardirq_acquire_release(struct kunit *test)
 	c->ref = fl->create(test, RUNDOWN_NON_OWNER);
 	c->magic = RD_ALIVE;
 	init_completion(&c->done);
-	hrtimer_init(&c->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	c->timer.function = irq_fn;
+	hrtimer_setup(&c->timer, irq_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, irq_cancel,
 							&c->timer), 0);
 

@@ -27,6 +27,8 @@
 #include <linux/workqueue.h>
 #include <rundown/rundown.h>
 
+#include "compat.h"
+
 static char *scenario = "clean";
 module_param(scenario, charp, 0444);
 MODULE_PARM_DESC(scenario, "self, abba or clean");
@@ -102,8 +104,8 @@ static void expect_clean(void)
 	irq_ref = rundown_pcpu_alloc(GFP_KERNEL);
 	if (!irq_ref)
 		return;
-	hrtimer_init_on_stack(&timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	timer.function = irq_use;
+	hrtimer_setup_on_stack(&timer, irq_use, CLOCK_MONOTONIC,
+			       HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&timer, ns_to_ktime(NSEC_PER_MSEC), HRTIMER_MODE_REL_HARD);
 	msleep(20);
 	hrtimer_cancel(&timer);

@@ -24,6 +24,7 @@
 #include <linux/types.h>
 
 #include <rundown/rundown.h>
+#include "compat.h"
 #include "internal.h"
 
 extern struct kunit_suite rundown_plain_suite;

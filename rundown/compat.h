@@ -1,13 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The one place where rundown deals with differences between kernel
- * versions.  Everything else is written against the 6.12 API.
+ * The one place where rundown.ko deals with differences between kernel
+ * versions (kunit/compat.h is the one for the test modules).  Everything
+ * else is written against the 6.12 API.  Supported: 5.10 to the newest
+ * mainline (README.md, "Supported kernels").
  */
 #ifndef _RUNDOWN_COMPAT_H
 #define _RUNDOWN_COMPAT_H
 
 #include <linux/lockdep.h>
 #include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+#error "rundown needs Linux 5.10 or later"
+#endif
+
+/* ALIGN() and friends: <linux/align.h> since 5.11, <linux/kernel.h> before. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
+#include <linux/align.h>
+#else
+#include <linux/kernel.h>
+#endif
 
 /* kunit_get_current_test() and named resources in modules: 6.3 and later. */
 #if IS_ENABLED(CONFIG_KUNIT) && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)

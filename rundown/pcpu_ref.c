@@ -136,7 +136,6 @@
  *    (the caller's size is not known to them).
  */
 
-#include <linux/align.h>
 #include <linux/cpumask.h>
 #include <linux/export.h>
 #include <linux/irqflags.h>

@@ -85,7 +85,7 @@ sparse()
 {
 	local log=$2/sparse.log
 
-	{ make -C "$1" M="$2" C=2 modules &&
+	{ make -C "$1" M="$2" RUNDOWN_TESTS=y C=2 modules &&
 	  make -C "$2/examples" KDIR="$1" RUNDOWN_DIR="$2" C=2 modules; } \
 		>"$log" 2>&1 || { cat "$log"; return 1; }
 	! grep -E 'warning:|error:' "$log" | grep -vE "$SPARSE_ACCEPTED"
@@ -194,7 +194,7 @@ build_and_sparse()
 	local dir=$RD_TMP/build-$1
 
 	if rd_gate "$P" "W=1 build against $1 ($2)" \
-		rd_build "$2" "$dir" "$dir.log"; then
+		rd_build "$2" "$dir" "$dir.log" RUNDOWN_TESTS=y; then
 		rd_check "$P" "sparse against $1" sparse "$2" "$dir"
 	else
 		rd_result "$P" "not ok" "sparse against $1 (no build)"

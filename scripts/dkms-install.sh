@@ -27,8 +27,24 @@ installs=${RUNDOWN_DKMS_INSTALLTREE:-/lib/modules}
 dkms=(dkms --dkmstree "$tree" --sourcetree "$sources" --installtree "$installs")
 [ "$installs" = /lib/modules ] || dkms+=(--no-depmod)
 
+# As root, apt-get installs what is missing; otherwise rd_need_packages
+# says what to install.
+RD_PACKAGES="dkms rsync" rd_need_packages
 [ "$(id -u)" -eq 0 ] || rd_die "DKMS needs root: run 'sudo make dkms-install'"
-RD_PACKAGES=dkms rd_need_packages
+[ -e "/lib/modules/$krel/build" ] ||
+	rd_die "no kernel headers for $krel: run 'sudo apt-get install linux-headers-$krel'"
+
+# dkms build says only "Bad return status" when make fails: show make's log.
+build_failed()
+{
+	local log=$tree/rundown/$ver/build/make.log
+
+	if [ -f "$log" ]; then
+		rd_say "the DKMS build failed; $log says:"
+		cat "$log" >&2
+	fi
+	rd_die "dkms build of rundown $ver for $krel failed"
+}
 
 echo "dkms-install: rundown $ver: sources in $sources/rundown-$ver"
 mkdir -p "$tree"
@@ -37,7 +53,7 @@ if [ -z "$("${dkms[@]}" status -m rundown -v "$ver")" ]; then
 	"${dkms[@]}" add -m rundown -v "$ver"
 fi
 # --force: the same version with changed sources is built again.
-"${dkms[@]}" build --force -m rundown -v "$ver" -k "$krel"
+"${dkms[@]}" build --force -m rundown -v "$ver" -k "$krel" || build_failed
 "${dkms[@]}" install --force -m rundown -v "$ver" -k "$krel"
 "${dkms[@]}" status -m rundown -v "$ver"
 

@@ -200,7 +200,8 @@ build_modules()
 
 	rd_copy_sources "$MODDIR" "$TREE"
 	rd_say "building the modules in $MODDIR (a copy of $TREE)"
-	if ! make -C "$KBUILD" M="$MODDIR" -j"$JOBS" modules 2>&1 | tee "$out"; then
+	if ! make -C "$KBUILD" M="$MODDIR" RUNDOWN_TESTS=y -j"$JOBS" modules 2>&1 |
+		tee "$out"; then
 		rd_die "the module build failed"
 	fi
 	if grep -i 'warning:' "$out"; then

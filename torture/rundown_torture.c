@@ -33,6 +33,8 @@
 #include <linux/slab.h>
 #include <rundown/rundown.h>
 
+#include "../kunit/compat.h"
+
 static int nreaders = -1;
 module_param(nreaders, int, 0444);
 MODULE_PARM_DESC(nreaders, "Reader kthreads (default: 2 per online CPU)");
@@ -383,9 +385,8 @@ static int __init torture_init(void)
 		}
 	}
 	for (i = 0; timers && i < ARRAY_SIZE(flavours); i++) {
-		hrtimer_init(&flavours[i].timer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_HARD);
-		flavours[i].timer.function = torture_timer;
+		hrtimer_setup(&flavours[i].timer, torture_timer,
+			      CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 		hrtimer_start(&flavours[i].timer, ns_to_ktime(NSEC_PER_MSEC),
 			      HRTIMER_MODE_REL_HARD);
 		timers_started = true;
