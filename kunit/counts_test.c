@@ -94,12 +94,14 @@ static void counts_zero_release_after_free_touches_nothing(struct kunit *test)
 {
 	const struct rd_flavour *fl = rd_counts_flavour(test);
 	bool plain = fl->phase == rd_plain->phase;
+	struct rundown_ref *pref;
 	void *ref;
 
 	if (plain) {
-		ref = kmalloc(sizeof(struct rundown_ref), GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, ref);
-		rundown_init_non_owner((struct rundown_ref *)ref);
+		pref = kmalloc(sizeof(*pref), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, pref);
+		rundown_init_non_owner(pref);
+		ref = pref;
 	} else if (fl == &rd_flavours[2]) {
 		kunit_skip(test, "the shared-counter object lives in test memory");
 	} else {

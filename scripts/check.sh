@@ -157,7 +157,7 @@ build_i386()
 
 	rd_copy_sources "$dir"
 	if ! { make -C "$KI386" M="$dir" ARCH=i386 W=1 KBUILD_MODPOST_WARN=1 \
-		    -j"$JOBS" modules &&
+		    RUNDOWN_TESTS=y -j"$JOBS" modules &&
 	       make -C "$dir/examples" KDIR="$KI386" RUNDOWN_DIR="$dir" \
 		    ARCH=i386 W=1 KBUILD_MODPOST_WARN=1 -j"$JOBS" modules; } \
 			>"$log" 2>&1; then
