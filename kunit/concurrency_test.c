@@ -553,15 +553,6 @@ static void concurrency_second_waiter_returns_with_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fl->holders(ref), 0L);
 }
 
-/* Two distinct online CPUs, or skip. */
-static void two_cpus(struct kunit *test, int *a, int *b)
-{
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "needs two online CPUs");
-	*a = cpumask_first(cpu_online_mask);
-	*b = cpumask_next(*a, cpu_online_mask);
-}
-
 /*
  * §4 item 32, adapted: acquire pinned to CPU a, release pinned to CPU b:
  * a's counter is 1, b's is -1 (unsigned wrap), the sum is zero, so the
@@ -573,7 +564,7 @@ static void concurrency_pcpu_cross_cpu_release_sums_to_zero(struct kunit *test)
 	unsigned long nvcsw;
 	int a, b;
 
-	two_cpus(test, &a, &b);
+	rd_two_cpus(test, &a, &b);
 	ref = rd_pcpu->create(test, RUNDOWN_NON_OWNER);
 	KUNIT_ASSERT_TRUE(test, rd_acquire_on(test, a, rd_pcpu, ref, 1));
 	rd_expect_slots(test, ref, a, 1, -1, 0);
@@ -605,7 +596,7 @@ static void concurrency_pcpu_cross_cpu_release_during_wait(struct kunit *test)
 	struct rd_waiter *w;
 	int a, b;
 
-	two_cpus(test, &a, &b);
+	rd_two_cpus(test, &a, &b);
 	ref = rd_pcpu->create(test, RUNDOWN_NON_OWNER);
 	KUNIT_ASSERT_TRUE(test, rd_acquire_on(test, a, rd_pcpu, ref, 1));
 	w = rd_waiter_start(test, rd_pcpu, ref, 1);

@@ -12,22 +12,7 @@
 
 #include "tests.h"
 
-static const struct rd_flavour *const rd_counts_flavours[] = {
-	&rd_flavours[0], &rd_plain_wdm, &rd_flavours[1], &rd_pcpu_wdm,
-	&rd_flavours[2],
-};
-
-static void rd_counts_desc(const struct rd_flavour *const *fl, char *desc)
-{
-	rd_flavour_desc(*fl, desc);
-}
-
-KUNIT_ARRAY_PARAM(rd_counts, rd_counts_flavours, rd_counts_desc);
-
-static const struct rd_flavour *rd_counts_flavour(struct kunit *test)
-{
-	return *(const struct rd_flavour *const *)test->param_value;
-}
+KUNIT_ARRAY_PARAM(rd_counts, rd_every_flavour, rd_flavour_ptr_desc);
 
 /*
  * A zero-count pair, AcquireEx(ref, 0) then ReleaseEx(ref, 0), as ported
@@ -40,7 +25,7 @@ static const struct rd_flavour *rd_counts_flavour(struct kunit *test)
  */
 static void counts_zero_count_pair_is_noop_in_every_state(struct kunit *test)
 {
-	const struct rd_flavour *fl = rd_counts_flavour(test);
+	const struct rd_flavour *fl = rd_param_flavour(test);
 	void *ref = fl->create(test, RUNDOWN_NON_OWNER);
 	int misuse = rd_misuse(test);
 	struct rd_waiter *w;
@@ -92,7 +77,7 @@ static void counts_zero_count_pair_is_noop_in_every_state(struct kunit *test)
  */
 static void counts_zero_release_after_free_touches_nothing(struct kunit *test)
 {
-	const struct rd_flavour *fl = rd_counts_flavour(test);
+	const struct rd_flavour *fl = rd_param_flavour(test);
 	bool plain = fl->phase == rd_plain->phase;
 	struct rundown_ref *pref;
 	void *ref;
@@ -130,7 +115,7 @@ static void counts_zero_release_after_free_touches_nothing(struct kunit *test)
  */
 static void counts_count_beyond_limit_is_refused(struct kunit *test)
 {
-	const struct rd_flavour *fl = rd_counts_flavour(test);
+	const struct rd_flavour *fl = rd_param_flavour(test);
 	unsigned int big = (unsigned int)min_t(unsigned long, RUNDOWN_COUNT_LIMIT,
 					       UINT_MAX - 1) + 1;
 	struct rd_waiter *w;

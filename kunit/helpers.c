@@ -7,6 +7,7 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/debug_locks.h>
 #include <linux/kthread.h>
 #include <linux/lockdep.h>
@@ -339,6 +340,30 @@ const struct rd_flavour rd_flavours[RD_NR_FLAVOURS] = {
 void rd_flavour_desc(const struct rd_flavour *fl, char *desc)
 {
 	strscpy(desc, fl->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+/**
+ * rd_flavour_ptr_desc() - KUnit parameter description of a flavour pointer
+ * @fl: the array element
+ * @desc: buffer of KUNIT_PARAM_DESC_SIZE bytes
+ */
+void rd_flavour_ptr_desc(const struct rd_flavour *const *fl, char *desc)
+{
+	rd_flavour_desc(*fl, desc);
+}
+
+/**
+ * rd_two_cpus() - two distinct online CPUs, or skip the test
+ * @test: the running test
+ * @a: the first online CPU
+ * @b: the next one
+ */
+void rd_two_cpus(struct kunit *test, int *a, int *b)
+{
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	*a = cpumask_first(cpu_online_mask);
+	*b = cpumask_next(*a, cpu_online_mask);
 }
 
 /* Flavours: the same refs through the Windows names */
@@ -879,3 +904,8 @@ void rd_check_owner_lockdep_atomic_release(struct kunit *test,
 	KUNIT_EXPECT_TRUE(test, debug_locks);
 }
 #endif
+
+const struct rd_flavour *const rd_every_flavour[RD_NR_EVERY_FLAVOUR] = {
+	&rd_flavours[0], &rd_plain_wdm, &rd_flavours[1], &rd_pcpu_wdm,
+	&rd_flavours[2],
+};

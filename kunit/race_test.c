@@ -39,19 +39,9 @@ static const struct rd_flavour *const rd_race_pcpu_flavours[] = {
 	&rd_flavours[1], &rd_pcpu_wdm, &rd_flavours[2],
 };
 
-static const struct rd_flavour *const rd_race_all_flavours[] = {
-	&rd_flavours[0], &rd_plain_wdm, &rd_flavours[1], &rd_pcpu_wdm,
-	&rd_flavours[2],
-};
-
-static void rd_race_desc(const struct rd_flavour *const *fl, char *desc)
-{
-	rd_flavour_desc(*fl, desc);
-}
-
-KUNIT_ARRAY_PARAM(rd_race_plain, rd_race_plain_flavours, rd_race_desc);
-KUNIT_ARRAY_PARAM(rd_race_pcpu, rd_race_pcpu_flavours, rd_race_desc);
-KUNIT_ARRAY_PARAM(rd_race_all, rd_race_all_flavours, rd_race_desc);
+KUNIT_ARRAY_PARAM(rd_race_plain, rd_race_plain_flavours, rd_flavour_ptr_desc);
+KUNIT_ARRAY_PARAM(rd_race_pcpu, rd_race_pcpu_flavours, rd_flavour_ptr_desc);
+KUNIT_ARRAY_PARAM(rd_race_all, rd_every_flavour, rd_flavour_ptr_desc);
 
 /* What the hook does at the test points. */
 enum rd_race_mode {
@@ -232,30 +222,29 @@ static int rd_race_waiter_fn(void *arg)
 	return rd_race_idle();
 }
 
+/* Sleep until the test says go; false if the thread is stopped first. */
+static bool rd_race_await_go(struct rd_race *r)
+{
+	while (!completion_done(&r->go)) {
+		if (kthread_should_stop())
+			return false;
+		schedule_timeout_interruptible(1);
+	}
+	return true;
+}
+
 static int rd_race_releaser_fn(void *arg)
 {
 	struct rd_race *r = arg;
 
-	while (!completion_done(&r->go)) {
-		if (kthread_should_stop())
-			return 0;
-		schedule_timeout_interruptible(1);
-	}
+	if (!rd_race_await_go(r))
+		return 0;
 	if (r->release_count)
 		rd_race_release_holder(r);
 	else
 		r->fl->release_many(r->ref, 0);
 	complete(&r->released);
 	return rd_race_idle();
-}
-
-/* Two distinct online CPUs, or skip. */
-static void rd_race_cpus(struct kunit *test, int *a, int *b)
-{
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "needs two online CPUs");
-	*a = cpumask_first(cpu_online_mask);
-	*b = cpumask_next(*a, cpu_online_mask);
 }
 
 /*
@@ -266,7 +255,7 @@ static void rd_race_cpus(struct kunit *test, int *a, int *b)
 static struct rd_race *rd_race_start(struct kunit *test, enum rd_race_mode mode,
 				     int wcpu)
 {
-	const struct rd_flavour *fl = *(const struct rd_flavour *const *)test->param_value;
+	const struct rd_flavour *fl = rd_param_flavour(test);
 	struct rd_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -342,7 +331,7 @@ static void race_pcpu_zero_release_at_wait_end_touches_nothing(struct kunit *tes
 	struct rd_race *r;
 	int a, b;
 
-	rd_race_cpus(test, &a, &b);
+	rd_two_cpus(test, &a, &b);
 	r = rd_race_start(test, RD_ZERO_PCPU, b);
 	r->release_count = 0;
 	r->releaser = rd_kthread_start(test, rd_race_releaser_fn, r, a);
@@ -379,7 +368,7 @@ static void race_pcpu_late_release_finishes_before_wait_returns(struct kunit *te
 	struct rd_race *r;
 	int a, b;
 
-	rd_race_cpus(test, &a, &b);
+	rd_two_cpus(test, &a, &b);
 	r = rd_race_start(test, RD_LATE_RELEASE, b);
 	r->release_count = 1;
 	r->releaser = rd_kthread_start(test, rd_race_releaser_fn, r, a);
@@ -403,11 +392,8 @@ static int rd_race_acquirer_fn(void *arg)
 {
 	struct rd_race *r = arg;
 
-	while (!completion_done(&r->go)) {
-		if (kthread_should_stop())
-			return 0;
-		schedule_timeout_interruptible(1);
-	}
+	if (!rd_race_await_go(r))
+		return 0;
 	if (r->fl->acquire(r->ref)) {
 		atomic_set(&r->held, 1);
 		rd_race_release_holder(r);
@@ -439,11 +425,11 @@ static int rd_race_late_waiter_fn(void *arg)
  */
 static void race_pcpu_acquire_in_flight_is_waited_for(struct kunit *test)
 {
-	const struct rd_flavour *fl = *(const struct rd_flavour *const *)test->param_value;
+	const struct rd_flavour *fl = rd_param_flavour(test);
 	struct rd_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	int a, b;
 
-	rd_race_cpus(test, &a, &b);
+	rd_two_cpus(test, &a, &b);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	r->fl = fl;
 	r->mode = RD_ACQUIRE_LIVE;
@@ -477,7 +463,7 @@ static void race_pcpu_acquire_in_flight_is_waited_for(struct kunit *test)
  */
 static void race_hotplug_holder_cpu_offline_during_wait(struct kunit *test)
 {
-	const struct rd_flavour *fl = *(const struct rd_flavour *const *)test->param_value;
+	const struct rd_flavour *fl = rd_param_flavour(test);
 	void *ref = fl->create(test, RUNDOWN_NON_OWNER);
 	struct rd_waiter *w;
 	int c, other, ret;
@@ -616,7 +602,7 @@ static int rd_crowd_waiter_fn(void *arg)
  */
 static void race_many_waiters_against_racing_releases(struct kunit *test)
 {
-	const struct rd_flavour *fl = *(const struct rd_flavour *const *)test->param_value;
+	const struct rd_flavour *fl = rd_param_flavour(test);
 	struct rd_crowd *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	struct task_struct **holders, *waiters[RD_WAITERS];
 	unsigned int i, round;

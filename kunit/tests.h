@@ -141,6 +141,19 @@ extern const struct rd_flavour rd_plain_wdm, rd_pcpu_wdm;
 
 void rd_flavour_desc(const struct rd_flavour *fl, char *desc);
 
+/* Every flavour under both names, for KUNIT_ARRAY_PARAM() over pointers. */
+#define RD_NR_EVERY_FLAVOUR	5
+extern const struct rd_flavour *const rd_every_flavour[RD_NR_EVERY_FLAVOUR];
+void rd_flavour_ptr_desc(const struct rd_flavour *const *fl, char *desc);
+
+/* The flavour of a test parameterised over an array of flavour pointers. */
+static inline const struct rd_flavour *rd_param_flavour(struct kunit *test)
+{
+	return *(const struct rd_flavour *const *)test->param_value;
+}
+
+void rd_two_cpus(struct kunit *test, int *a, int *b);
+
 void rd_pcpu_free_at_exit(struct kunit *test, struct rundown_pcpu_ref *ref);
 void rd_pcpu_forget(struct kunit *test, struct rundown_pcpu_ref *ref);
 
